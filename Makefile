@@ -1,0 +1,66 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SCENARIO ?= shropshire-2025
+export DEBUG ?= 1
+
+.PHONY: install assets demo serve worker test check lint typecheck migrations-check pytest bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed assets
+
+# GOV.UK Frontend and htmx are fetched from npm and copied into static/vendor, never committed.
+static/vendor/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	rm -rf static/vendor && mkdir -p static/vendor/govuk-frontend static/vendor/htmx static/vendor/axe
+	cp -r node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
+	      node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
+	      node_modules/govuk-frontend/dist/govuk/assets static/vendor/govuk-frontend/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/axe-core/axe.min.js static/vendor/axe/
+	touch $@
+
+assets: static/vendor/.installed
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_scenario $(SCENARIO)
+	$(PY) manage.py demo_user
+	@echo "Starting the web server on http://$(HOST):$(PORT)/ and the background worker (Ctrl-C stops both)."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py qcluster & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy config inspections scheduling evidence calendars
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest: install
+	$(BIN)/pytest
+
+check: lint typecheck migrations-check
+
+test: check pytest
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+
+class TaskStatus(models.TextChoices):
+    TODO = "todo", "To do"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def open(self) -> TaskQuerySet:
+        return self.exclude(status=TaskStatus.DONE)
+
+    def done(self) -> TaskQuerySet:
+        return self.filter(status=TaskStatus.DONE)
+
+    def due_between(self, start: dt.datetime, end: dt.datetime) -> TaskQuerySet:
+        return self.filter(due_at__gte=start, due_at__lt=end)
+
+    def overdue_at(self, moment: dt.datetime) -> TaskQuerySet:
+        return self.open().filter(due_at__lt=moment)
+
+    def for_role(self, role: str) -> TaskQuerySet:
+        return self.filter(owner_role=role)
+
+    def with_open_dependencies(self) -> TaskQuerySet:
+        blocking = Task.depends_on.through.objects.filter(
+            from_task=OuterRef("pk"), to_task__status__in=[TaskStatus.TODO, TaskStatus.IN_PROGRESS]
+        )
+        return self.annotate(is_waiting=Exists(blocking))
+
+    def for_day_sheet(self, start: dt.datetime, end: dt.datetime) -> TaskQuerySet:
+        """Due in [start, end), plus anything still open from before start."""
+        return (
+            self.filter(Q(due_at__gte=start, due_at__lt=end) | Q(due_at__lt=start, status__in=[
+                TaskStatus.TODO, TaskStatus.IN_PROGRESS
+            ]))
+            .select_related("owner")
+            .prefetch_related("depends_on")
+            .order_by("due_at", "key")
+        )
+
+
+class Task(models.Model):
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="tasks"
+    )
+    key = models.CharField(max_length=80)
+    template_key = models.CharField(max_length=80, blank=True)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    phase = models.CharField(max_length=20)
+    due_day = models.IntegerField(help_text="Working day number from day one.")
+    due_time = models.TimeField(null=True, blank=True, help_text="Clock time, Europe/London.")
+    due_at = models.DateTimeField(help_text="Derived from the day and time; stored in UTC.")
+    owner_role = models.CharField(max_length=32)
+    owner = models.ForeignKey(
+        "inspections.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.TODO)
+    progress_source = models.CharField(max_length=32, blank=True)
+    depends_on = models.ManyToManyField(
+        "self", symmetrical=False, related_name="blocks", blank=True
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # True once a person changed the owner, so re-applying the template leaves it alone.
+    owner_edited = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "key"], name="task_key_unique"),
+        ]
+        indexes = [models.Index(fields=["inspection", "due_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_owner_role_display(self) -> str:
+        from inspections.models.people import PersonRole
+
+        try:
+            return str(PersonRole(self.owner_role).label)
+        except ValueError:
+            return self.owner_role
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == TaskStatus.DONE

@@ -1,0 +1,143 @@
+"""Import inspectors, project team, practitioners and partners from CSV or Excel.
+
+Every row is checked before anything is written; one bad row means nothing is written and the
+report names each bad row and field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.text import slugify
+
+from inspections.models import Inspection, Inspector, InspectorRole, Person, PersonKind, PersonRole
+from inspections.services.errors import DomainError, ImportFailed
+from inspections.services.spreadsheets import normalise_header, read_rows
+
+COLUMNS = ["type", "name", "email", "role", "job title", "team", "organisation", "phone", "onsite days", "ref"]
+REQUIRED = ["type", "name"]
+TYPES = {
+    "inspector": None,
+    "project team": PersonKind.PROJECT_TEAM,
+    "project_team": PersonKind.PROJECT_TEAM,
+    "senior leader": PersonKind.SENIOR_LEADER,
+    "senior_leader": PersonKind.SENIOR_LEADER,
+    "practitioner": PersonKind.PRACTITIONER,
+    "partner": PersonKind.PARTNER,
+}
+ALIASES = {"full name": "name", "job": "job title", "organization": "organisation", "kind": "type"}
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+
+    def __str__(self) -> str:
+        return f"{self.created} added, {self.updated} updated"
+
+
+def _parse_days(text: str) -> list[int]:
+    days: set[int] = set()
+    for part in re.split(r"[,\s]+", text.strip()):
+        if not part:
+            continue
+        match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if not match:
+            raise ValueError(part)
+        start, end = int(match[1]), int(match[2] or match[1])
+        if start < 1 or end < start:
+            raise ValueError(part)
+        days.update(range(start, end + 1))
+    return sorted(days)
+
+
+def _role_value(choices: type, text: str) -> str | None:
+    wanted = text.strip().lower()
+    for value, label in choices.choices:  # type: ignore[attr-defined]
+        if wanted in (value, str(label).lower()):
+            return value
+    return None
+
+
+def import_people(inspection: Inspection, filename: str, data: bytes) -> ImportResult:
+    rows = read_rows(filename, data)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise DomainError(f"{filename}: the file is empty.") from None
+    names = [ALIASES.get(normalise_header(h), normalise_header(h)) for h in header]
+    problems: list[str] = []
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise ImportFailed(
+            f"{filename}: nothing was imported.",
+            [f"row 1: missing column {c!r} (columns: {', '.join(COLUMNS)})" for c in missing],
+        )
+    last_day = inspection.calendar.last_day
+    parsed: list[tuple[str, dict]] = []
+    seen_refs: dict[str, int] = {}
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        row = {names[i]: cells[i] if i < len(cells) else "" for i in range(len(names))}
+        where = f"{filename} row {number}"
+        kind_text = row.get("type", "").strip().lower()
+        if kind_text not in TYPES:
+            problems.append(f"{where}, field 'type': {row.get('type')!r} is not one of inspector, project team, senior leader, practitioner, partner")
+            continue
+        name = row.get("name", "").strip()
+        if not name:
+            problems.append(f"{where}, field 'name': blank")
+        email = row.get("email", "").strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.append(f"{where}, field 'email': {email!r} is not an email address")
+        role_text = row.get("role", "").strip()
+        ref = row.get("ref", "").strip() or slugify(email or name)[:64]
+        if ref in seen_refs:
+            problems.append(f"{where}, field 'ref': {ref!r} repeats row {seen_refs[ref]}")
+        seen_refs[ref] = number
+        if kind_text == "inspector":
+            role = _role_value(InspectorRole, role_text or "team")
+            if role is None:
+                problems.append(f"{where}, field 'role': {role_text!r} is not an inspector role (lead, team, schools, qa)")
+            try:
+                days = _parse_days(row.get("onsite days", ""))
+                late = [d for d in days if d > last_day]
+                if late:
+                    problems.append(f"{where}, field 'onsite days': day {late[0]} is after the last day ({last_day})")
+            except ValueError as exc:
+                problems.append(f"{where}, field 'onsite days': {exc.args[0]!r} is not a day number or range like 6-15")
+                days = []
+            parsed.append(("inspector", {"ref": ref, "full_name": name, "role": role, "email": email,
+                                         "phone": row.get("phone", ""), "onsite_days": days}))
+        else:
+            role = _role_value(PersonRole, role_text) if role_text else ""
+            if role is None:
+                problems.append(f"{where}, field 'role': {role_text!r} is not a council role")
+            parsed.append(("person", {"ref": ref, "full_name": name, "kind": TYPES[kind_text], "role": role or "",
+                                      "email": email, "phone": row.get("phone", ""),
+                                      "job_title": row.get("job title", ""), "team": row.get("team", ""),
+                                      "organisation": row.get("organisation", "")}))
+    if problems:
+        raise ImportFailed(f"{filename}: {len(problems)} problem(s); nothing was imported.", problems)
+    if not parsed:
+        raise DomainError(f"{filename}: no people found below the header row.")
+    created = updated = 0
+    with transaction.atomic():
+        for model_name, values in parsed:
+            model = Inspector if model_name == "inspector" else Person
+            ref = values.pop("ref")
+            _, was_created = model.objects.update_or_create(  # type: ignore[attr-defined]
+                inspection=inspection, ref=ref, defaults=values
+            )
+            created += was_created
+            updated += not was_created
+    return ImportResult(created, updated)

@@ -1,0 +1,129 @@
+"""Task generation from the workflow template, and the rules for changing a task."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from inspections.models import Inspection, Person, Task, TaskStatus
+from inspections.services.errors import DomainError, TaskBlocked
+from inspections.workflow import WorkflowTemplate, expand_tasks
+
+
+@dataclass
+class ApplyResult:
+    created: int
+    updated: int
+    unchanged: int
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def _owner_for_role(inspection: Inspection) -> dict[str, Person]:
+    owners: dict[str, Person] = {}
+    for person in inspection.people.exclude(role="").order_by("ref"):
+        owners.setdefault(person.role, person)
+    return owners
+
+
+@transaction.atomic
+def apply_template(inspection: Inspection, template: WorkflowTemplate) -> ApplyResult:
+    """Create or update the inspection's tasks; a person's status and owner edits survive."""
+    concrete = expand_tasks(template, inspection.calendar)
+    existing = {t.key: t for t in inspection.tasks.all()}
+    owners = _owner_for_role(inspection)
+    created = updated = unchanged = 0
+    by_key: dict[str, Task] = {}
+    fields = ("template_key", "title", "description", "phase", "due_day", "due_time", "due_at",
+              "owner_role", "progress_source")
+    for spec in concrete:
+        values = {
+            "template_key": spec.template_key,
+            "title": spec.title,
+            "description": spec.description,
+            "phase": spec.phase,
+            "due_day": spec.day,
+            "due_time": spec.time,
+            "due_at": spec.due_at,
+            "owner_role": spec.owner_role,
+            "progress_source": spec.progress,
+        }
+        task = existing.get(spec.key)
+        if task is None:
+            task = Task.objects.create(
+                inspection=inspection, key=spec.key, owner=owners.get(spec.owner_role), **values
+            )
+            created += 1
+        else:
+            changed = [f for f in fields if getattr(task, f) != values[f]]
+            for f in changed:
+                setattr(task, f, values[f])
+            if not task.owner_edited and task.owner_id is None and spec.owner_role in owners:
+                task.owner = owners[spec.owner_role]
+                changed.append("owner")
+            if changed:
+                task.save(update_fields=[*changed, "updated_at"])
+                updated += 1
+            else:
+                unchanged += 1
+        by_key[spec.key] = task
+    for spec in concrete:
+        wanted = {by_key[k].pk for k in spec.depends_on}
+        task = by_key[spec.key]
+        if {t.pk for t in task.depends_on.all()} != wanted:
+            task.depends_on.set(wanted)
+    return ApplyResult(created, updated, unchanged)
+
+
+def redate_tasks(inspection: Inspection) -> int:
+    """Recompute due moments after day one moved; day numbers and times stay."""
+    calendar = inspection.calendar
+    tasks = list(inspection.tasks.all())
+    for task in tasks:
+        task.due_at = calendar.due_at(task.due_day, task.due_time)
+    Task.objects.bulk_update(tasks, ["due_at"])
+    return len(tasks)
+
+
+def open_dependencies(task: Task) -> list[Task]:
+    return [d for d in task.depends_on.all() if d.status != TaskStatus.DONE]
+
+
+@transaction.atomic
+def set_task_status(task: Task, status: str, user=None) -> Task:  # type: ignore[no-untyped-def]
+    if status not in TaskStatus.values:
+        raise DomainError(f"Unknown status {status!r}: use one of {', '.join(TaskStatus.values)}.")
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if status == TaskStatus.DONE:
+        waiting = open_dependencies(task)
+        if waiting:
+            names = "; ".join(f"{d.title} ({d.key})" for d in waiting)
+            raise TaskBlocked(f"“{task.title}” can't be marked done while it waits on: {names}.")
+        task.completed_at = timezone.now()
+        task.completed_by = user if user is not None and user.is_authenticated else None
+    else:
+        if task.status == TaskStatus.DONE:
+            done_blocked = [b for b in task.blocks.all() if b.status == TaskStatus.DONE]
+            if done_blocked:
+                names = "; ".join(b.title for b in done_blocked)
+                raise TaskBlocked(
+                    f"“{task.title}” can't be reopened while tasks that depend on it are done: {names}."
+                )
+        task.completed_at = None
+        task.completed_by = None
+    task.status = status
+    task.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
+    return task
+
+
+@transaction.atomic
+def set_task_owner(task: Task, owner: Person | None) -> Task:
+    if owner is not None and owner.inspection_id != task.inspection_id:
+        raise DomainError(f"{owner} is not part of this inspection.")
+    task.owner = owner
+    task.owner_edited = True
+    task.save(update_fields=["owner", "owner_edited", "updated_at"])
+    return task
