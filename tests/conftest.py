@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -7,7 +9,7 @@ from inspections.models import Inspection
 @pytest.fixture
 def scenario(db) -> Inspection:
     """The full Shropshire 2025 scenario, loaded as `make demo` loads it."""
-    call_command("load_scenario", "shropshire-2025", stdout=open("/dev/null", "w"))
+    call_command("load_scenario", "shropshire-2025", stdout=io.StringIO())
     return Inspection.objects.get(slug="shropshire-2025")
 
 

@@ -1,0 +1,48 @@
+"""What people outside the project team see of a meeting: a snapshot of a published release.
+
+Feeds, attendee day sheets and messages read these, never the draft. Pure dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Attendee:
+    ref: str  # Inspector.ref or Person.ref
+    name: str
+    role: str  # "Lead inspector (HMI)", "Social worker, Assessment", ...
+    kind: str  # "inspector" | "person"
+
+
+@dataclass(frozen=True)
+class MeetingSnapshot:
+    uid: str  # stable for the meeting's whole life
+    meeting_id: int
+    sequence: int  # rises on every published change of time, room or attendees
+    status: str  # "planned" | "confirmed" | "cancelled"
+    title: str
+    meeting_type: str  # catalogue key
+    purpose: str
+    start: dt.datetime  # aware, UTC
+    end: dt.datetime
+    mode: str  # "in_person" | "teams" | "visit"
+    venue: str
+    venue_address: str
+    room: str
+    teams_url: str
+    inspectors: tuple[Attendee, ...]
+    attendees: tuple[Attendee, ...]
+    child_ids: tuple[str, ...] = ()  # IDs only, never names
+    family_count: int = 0
+    what_to_bring: str = ""
+    release: int = 0  # version of the release this snapshot belongs to (0 = draft)
+
+    @property
+    def venue_id(self) -> str:
+        return self.venue
+
+    def involves(self, ref: str) -> bool:
+        return any(a.ref == ref for a in (*self.inspectors, *self.attendees))
