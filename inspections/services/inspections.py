@@ -44,7 +44,7 @@ def parse_day_one(text: str) -> dt.date:
 @transaction.atomic
 def move_day_one(inspection: Inspection, new_day_one: dt.date) -> Inspection:
     """Re-date the inspection and everything that hangs off day one."""
-    from inspections.services.tasks import redate_tasks
+    from inspections.services.tasks import apply_template
 
     try:
         InspectionCalendar(new_day_one)
@@ -52,7 +52,8 @@ def move_day_one(inspection: Inspection, new_day_one: dt.date) -> Inspection:
         raise DomainError(str(exc)) from exc
     inspection.day_one = new_day_one
     inspection.save()
-    redate_tasks(inspection)
+    # Re-applying re-resolves "last"-relative days and per-day repeats for the new calendar.
+    apply_template(inspection, workflow_for(inspection))
     for hook in _day_one_hooks():
         hook(inspection)
     return inspection

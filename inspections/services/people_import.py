@@ -41,17 +41,19 @@ class ImportResult:
         return f"{self.created} added, {self.updated} updated"
 
 
-def _parse_days(text: str) -> list[int]:
+def _parse_days(text: str, last_day: int) -> list[int]:
     days: set[int] = set()
     for part in re.split(r"[,\s]+", text.strip()):
         if not part:
             continue
         match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
         if not match:
-            raise ValueError(part)
+            raise ValueError(f"{part!r} is not a day number or range like 6-15")
         start, end = int(match[1]), int(match[2] or match[1])
         if start < 1 or end < start:
-            raise ValueError(part)
+            raise ValueError(f"{part!r} is not a day number or range like 6-15")
+        if end > last_day:
+            raise ValueError(f"{part!r} goes past the last day of the inspection ({last_day})")
         days.update(range(start, end + 1))
     return sorted(days)
 
@@ -109,12 +111,9 @@ def import_people(inspection: Inspection, filename: str, data: bytes) -> ImportR
             if role is None:
                 problems.append(f"{where}, field 'role': {role_text!r} is not an inspector role (lead, team, schools, qa)")
             try:
-                days = _parse_days(row.get("onsite days", ""))
-                late = [d for d in days if d > last_day]
-                if late:
-                    problems.append(f"{where}, field 'onsite days': day {late[0]} is after the last day ({last_day})")
+                days = _parse_days(row.get("onsite days", ""), last_day)
             except ValueError as exc:
-                problems.append(f"{where}, field 'onsite days': {exc.args[0]!r} is not a day number or range like 6-15")
+                problems.append(f"{where}, field 'onsite days': {exc.args[0]}")
                 days = []
             parsed.append(("inspector", {"ref": ref, "full_name": name, "role": role, "email": email,
                                          "phone": row.get("phone", ""), "onsite_days": days}))

@@ -17,9 +17,11 @@ class ApplyResult:
     created: int
     updated: int
     unchanged: int
+    removed: int = 0
 
     def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return text + (f", {self.removed} removed" if self.removed else "")
 
 
 def _owner_for_role(inspection: Inspection) -> dict[str, Person]:
@@ -70,22 +72,16 @@ def apply_template(inspection: Inspection, template: WorkflowTemplate) -> ApplyR
             else:
                 unchanged += 1
         by_key[spec.key] = task
+    # Template tasks the template no longer produces (a per-day copy for a day the moved
+    # calendar lacks) go; tasks people added by hand have no template_key and stay.
+    stale = [t.pk for k, t in existing.items() if k not in by_key and t.template_key]
+    removed = Task.objects.filter(pk__in=stale).delete()[1].get("inspections.Task", 0) if stale else 0
     for spec in concrete:
         wanted = {by_key[k].pk for k in spec.depends_on}
         task = by_key[spec.key]
         if {t.pk for t in task.depends_on.all()} != wanted:
             task.depends_on.set(wanted)
-    return ApplyResult(created, updated, unchanged)
-
-
-def redate_tasks(inspection: Inspection) -> int:
-    """Recompute due moments after day one moved; day numbers and times stay."""
-    calendar = inspection.calendar
-    tasks = list(inspection.tasks.all())
-    for task in tasks:
-        task.due_at = calendar.due_at(task.due_day, task.due_time)
-    Task.objects.bulk_update(tasks, ["due_at"])
-    return len(tasks)
+    return ApplyResult(created, updated, unchanged, removed)
 
 
 def open_dependencies(task: Task) -> list[Task]:

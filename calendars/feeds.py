@@ -1,0 +1,216 @@
+"""Meetings of a published release (and task deadlines) -> iCalendar bytes (RFC 5545).
+
+Pure: no Django. The output is a function of the data alone (DTSTAMP is the release's publish
+time, never "now"), so the same release always gives the same bytes and the same ETag.
+
+Times are written in UTC ("Z"): no VTIMEZONE to get wrong, and the October clock change is
+handled once, where local wall-clock times were turned into UTC (inspections.calendar.to_utc).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from icalendar import Calendar, Event, vDuration
+
+from scheduling.snapshots import Attendee, MeetingSnapshot
+
+UTC = dt.UTC
+PRODID = "-//ILACS planner//Inspection calendar feeds//EN"
+# Clients poll at most this often; an hour keeps diaries current without hammering the server.
+REFRESH = dt.timedelta(hours=1)
+DEADLINE_LENGTH = dt.timedelta(minutes=15)
+UID_DOMAIN = "ilacs-planner"
+
+STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED"}
+MODE_LABEL = {"in_person": "In person", "teams": "Microsoft Teams", "visit": "Visit"}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A dated task of the project team's plan, as the deadlines feed shows it."""
+
+    key: str  # Task.key: stable for the task's life
+    title: str
+    due_at: dt.datetime  # aware, UTC
+    owner: str = ""  # "Performance analyst (A. Person)"
+    description: str = ""
+    done: bool = False
+    updated_at: dt.datetime | None = None  # drives SEQUENCE: later edits win in clients
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    name: str  # "Shropshire ILACS 2025 · A. Khan (Lead inspector)"
+    stamp: dt.datetime  # aware; DTSTAMP of every event (release publish time)
+    description: str = ""
+    uid_scope: str = ""  # inspection slug: keeps UIDs unique across inspections
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "none"
+
+
+def room_key(meeting: MeetingSnapshot) -> str:
+    """A stable key for the room a meeting is in ("" when it has none)."""
+    return f"{slug(meeting.venue)}--{slug(meeting.room)}" if meeting.room else ""
+
+
+def venue_key(meeting: MeetingSnapshot) -> str:
+    return slug(meeting.venue) if meeting.venue else ""
+
+
+# -- which meetings each feed holds ---------------------------------------------------------
+def attended_by(ref: str) -> Callable[[MeetingSnapshot], bool]:
+    return lambda m: m.involves(ref)
+
+
+def in_room(key: str) -> Callable[[MeetingSnapshot], bool]:
+    return lambda m: bool(key) and room_key(m) == key
+
+
+def at_venue(key: str) -> Callable[[MeetingSnapshot], bool]:
+    return lambda m: bool(key) and venue_key(m) == key
+
+
+# -- text -----------------------------------------------------------------------------------
+def _who(people: Iterable[Attendee]) -> list[str]:
+    return [f"- {a.name} ({a.role})" if a.role else f"- {a.name}" for a in people]
+
+
+def location(meeting: MeetingSnapshot) -> str:
+    if meeting.mode == "teams":
+        return f"Microsoft Teams: {meeting.teams_url}" if meeting.teams_url else "Microsoft Teams"
+    bits = [meeting.room, meeting.venue, meeting.venue_address]
+    return ", ".join(b for b in bits if b)
+
+
+def description(meeting: MeetingSnapshot) -> str:
+    lines: list[str] = []
+    if meeting.status == "cancelled":
+        lines += ["CANCELLED", ""]
+    elif meeting.status == "planned":
+        lines += ["Planned: not yet confirmed", ""]
+    if meeting.purpose:
+        lines += [f"Purpose: {meeting.purpose}", ""]
+    if meeting.inspectors:
+        lines += ["Inspectors:", *_who(meeting.inspectors), ""]
+    if meeting.attendees:
+        lines += ["Attending:", *_who(meeting.attendees), ""]
+    if meeting.child_ids:
+        # Child IDs only: a child's name never leaves the council's case records.
+        lines += [f"Child IDs: {', '.join(meeting.child_ids)}", ""]
+    if meeting.family_count:
+        lines += [f"Families attending: {meeting.family_count}", ""]
+    if meeting.what_to_bring:
+        lines += [f"Bring: {meeting.what_to_bring}", ""]
+    lines.append(f"Where: {MODE_LABEL.get(meeting.mode, meeting.mode)}: {location(meeting)}")
+    if meeting.teams_url and meeting.mode != "teams":
+        lines.append(f"Teams: {meeting.teams_url}")
+    if meeting.release:
+        lines.append(f"Timetable release v{meeting.release}")
+    return "\n".join(lines).strip()
+
+
+# -- events ---------------------------------------------------------------------------------
+def _utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        raise ValueError(f"Naive datetime {moment!r}: feeds need aware times.")
+    return moment.astimezone(UTC)
+
+
+def meeting_uid(meeting: MeetingSnapshot, scope: str = "") -> str:
+    if "@" in meeting.uid:
+        return meeting.uid
+    return f"{scope}.{meeting.uid}@{UID_DOMAIN}" if scope else f"{meeting.uid}@{UID_DOMAIN}"
+
+
+def meeting_event(meeting: MeetingSnapshot, info: FeedInfo) -> Event:
+    event = Event()
+    event.add("uid", meeting_uid(meeting, info.uid_scope))
+    event.add("dtstamp", _utc(info.stamp))
+    event.add("sequence", meeting.sequence)
+    event.add("dtstart", _utc(meeting.start))
+    event.add("dtend", _utc(meeting.end))
+    event.add("summary", meeting.title)
+    event.add("status", STATUS.get(meeting.status, "TENTATIVE"))
+    where = location(meeting)
+    if where:
+        event.add("location", where)
+    event.add("description", description(meeting))
+    if meeting.teams_url:
+        event.add("url", meeting.teams_url)
+    event.add("categories", [MODE_LABEL.get(meeting.mode, meeting.mode)])
+    event.add("transp", "TRANSPARENT" if meeting.status == "cancelled" else "OPAQUE")
+    return event
+
+
+def _sequence_from(moment: dt.datetime | None) -> int:
+    # Minutes since 2024: rises with every edit, fits a 32-bit integer for millennia.
+    if moment is None:
+        return 0
+    return max(0, int((_utc(moment) - dt.datetime(2024, 1, 1, tzinfo=UTC)).total_seconds() // 60))
+
+
+def deadline_event(deadline: Deadline, info: FeedInfo) -> Event:
+    event = Event()
+    scope = f"{info.uid_scope}." if info.uid_scope else ""
+    event.add("uid", f"task.{scope}{deadline.key}@{UID_DOMAIN}")
+    event.add("dtstamp", _utc(info.stamp))
+    event.add("sequence", _sequence_from(deadline.updated_at))
+    start = _utc(deadline.due_at)
+    event.add("dtstart", start)
+    event.add("dtend", start + DEADLINE_LENGTH)
+    event.add("summary", f"{'Done: ' if deadline.done else 'Due: '}{deadline.title}")
+    lines = [deadline.description] if deadline.description else []
+    if deadline.owner:
+        lines.append(f"Owner: {deadline.owner}")
+    event.add("description", "\n".join(lines) or deadline.title)
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+# -- calendars ------------------------------------------------------------------------------
+def new_calendar(info: FeedInfo) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", info.name)
+    cal.add("x-wr-calname", info.name)
+    if info.description:
+        cal.add("description", info.description)
+        cal.add("x-wr-caldesc", info.description)
+    refresh = vDuration(REFRESH)
+    refresh.params["VALUE"] = "DURATION"
+    cal.add("refresh-interval", refresh)
+    cal.add("x-published-ttl", vDuration(REFRESH))
+    return cal
+
+
+def _ordered(meetings: Iterable[MeetingSnapshot]) -> list[MeetingSnapshot]:
+    return sorted(meetings, key=lambda m: (m.start, m.uid))
+
+
+def meetings_feed(
+    meetings: Sequence[MeetingSnapshot],
+    info: FeedInfo,
+    include: Callable[[MeetingSnapshot], bool] | None = None,
+) -> bytes:
+    """One calendar of the meetings `include` selects (all of them when None)."""
+    cal = new_calendar(info)
+    for meeting in _ordered(m for m in meetings if include is None or include(m)):
+        cal.add_component(meeting_event(meeting, info))
+    return cal.to_ical()
+
+
+def deadlines_feed(deadlines: Sequence[Deadline], info: FeedInfo) -> bytes:
+    cal = new_calendar(info)
+    for deadline in sorted(deadlines, key=lambda d: (d.due_at, d.key)):
+        cal.add_component(deadline_event(deadline, info))
+    return cal.to_ical()
