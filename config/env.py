@@ -21,7 +21,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError as exc:
-        raise ValueError(f"Environment variable {name} must be a whole number, not {value!r}") from exc
+        raise ValueError(
+            f"Environment variable {name} must be a whole number, not {value!r}"
+        ) from exc
 
 
 def env_list(name: str, default: str = "") -> list[str]:

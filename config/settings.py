@@ -137,7 +137,12 @@ SCENARIO_LOADERS = [
 
 # Evidence trackers that report a task's progress, by the workflow template's `progress` key:
 # each a function (inspection) -> inspections.services.progress.Progress | None.
-TASK_PROGRESS_PROVIDERS: dict[str, str] = {}
+TASK_PROGRESS_PROVIDERS: dict[str, str] = {
+    "library": "evidence.progress.library",
+    "audits": "evidence.progress.audits",
+    "deep_dives": "evidence.progress.deep_dives",
+    "case_packs": "evidence.progress.case_packs",
+}
 
 # Functions (inspection) -> None run after day one moves (inside the same transaction).
 DAY_ONE_MOVED_HOOKS: list[str] = []

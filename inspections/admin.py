@@ -27,7 +27,16 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ["title", "key", "due_day", "due_at", "owner_role", "owner", "status", "inspection"]
+    list_display = [
+        "title",
+        "key",
+        "due_day",
+        "due_at",
+        "owner_role",
+        "owner",
+        "status",
+        "inspection",
+    ]
     list_filter = ["inspection", "status", "phase", "owner_role"]
     search_fields = ["title", "key", "description"]
     list_select_related = ["owner", "inspection"]

@@ -122,7 +122,9 @@ class InspectionCalendar:
     # -- conversions ------------------------------------------------------
     def date_for_day(self, n: int) -> dt.date:
         if n == 0:
-            raise CalendarError("There is no day 0: day 1 is day one, day -1 the working day before.")
+            raise CalendarError(
+                "There is no day 0: day 1 is day one, day -1 the working day before."
+            )
         return add_working_days(self.day_one, n - 1 if n > 0 else n)
 
     def day_for_date(self, day: dt.date) -> int:

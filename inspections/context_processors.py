@@ -1,6 +1,13 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from inspections.navigation import inspection_slug, nav_items
 
-def council(request: HttpRequest) -> dict[str, str]:
-    return {"COUNCIL_NAME": settings.COUNCIL_NAME}
+
+def council(request: HttpRequest) -> dict[str, object]:
+    context: dict[str, object] = {"COUNCIL_NAME": settings.COUNCIL_NAME}
+    slug = inspection_slug(request)
+    if slug and getattr(request, "user", None) and request.user.is_authenticated:
+        context["nav_slug"] = slug
+        context["nav_items"] = nav_items(slug, request.path)
+    return context

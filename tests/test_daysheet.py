@@ -20,7 +20,9 @@ def test_day_two_json_lists_annex_a_and_audits_due_on_17_june_bst(scenario):
     for key in ("annex-a-upload", "audit-list"):
         assert tasks[key]["due"].startswith("2025-06-17T")
         assert tasks[key]["due"].endswith("+01:00")
-        assert {"key", "title", "owner_role", "owner", "due", "status", "depends_on"} <= set(tasks[key])
+        assert {"key", "title", "owner_role", "owner", "due", "status", "depends_on"} <= set(
+            tasks[key]
+        )
     assert tasks["annex-a-upload"]["depends_on"] == ["annex-a-checks"]
 
 

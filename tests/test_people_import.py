@@ -43,7 +43,10 @@ def test_bad_rows_are_named_and_nothing_is_written(scenario):
     assert any(p.startswith("people.csv row 7, field 'name': blank") for p in problems)
     assert any("row 8, field 'email': 'not-an-email'" in p for p in problems)
     assert any("row 8, field 'role': 'captain'" in p for p in problems)
-    assert any("row 8, field 'onsite days': '6-99' goes past the last day of the inspection (15)" in p for p in problems)
+    assert any(
+        "row 8, field 'onsite days': '6-99' goes past the last day of the inspection (15)" in p
+        for p in problems
+    )
     assert (Person.objects.count(), Inspector.objects.count()) == before
 
 
@@ -51,7 +54,15 @@ def test_an_excel_sheet_imports_too(scenario):
     wb = Workbook()
     ws = wb.active
     ws.append(["Type", "Full name", "Email", "Job title", "Team"])
-    ws.append(["practitioner", "Gus Example", "gus@council.example", "IRO", "Independent reviewing officers"])
+    ws.append(
+        [
+            "practitioner",
+            "Gus Example",
+            "gus@council.example",
+            "IRO",
+            "Independent reviewing officers",
+        ]
+    )
     buffer = io.BytesIO()
     wb.save(buffer)
     import_people(scenario, "people.xlsx", buffer.getvalue())

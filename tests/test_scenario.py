@@ -47,7 +47,9 @@ def test_notification_across_a_bank_holiday_gives_fourteen_days(db):
 
 
 def test_moving_an_existing_scenario_redates_it(scenario):
-    call_command("load_scenario", "shropshire-2025", notification="2025-05-19", stdout=io.StringIO())
+    call_command(
+        "load_scenario", "shropshire-2025", notification="2025-05-19", stdout=io.StringIO()
+    )
     scenario.refresh_from_db()
     assert scenario.final_day.isoformat() == "2025-06-06"
     lead = Inspector.objects.get(inspection=scenario, ref="insp-lead")

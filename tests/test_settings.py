@@ -9,7 +9,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def _import_settings(**env):
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; print(s.DATABASES['default']['ENGINE'])",
+        ],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -30,5 +34,7 @@ def test_debug_has_a_development_key_and_sqlite_by_default():
 
 
 def test_database_url_selects_postgresql():
-    result = _import_settings(DEBUG="0", SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@127.0.0.1/db")
+    result = _import_settings(
+        DEBUG="0", SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@127.0.0.1/db"
+    )
     assert result.stdout.strip() == "django.db.backends.postgresql"

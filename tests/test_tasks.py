@@ -13,8 +13,20 @@ def inspection(db):
     insp = Inspection.objects.create(
         slug="test", title="Test", local_authority="Testshire", day_one=dt.date(2025, 6, 16)
     )
-    Person.objects.create(inspection=insp, ref="coord", full_name="C Ord", kind=PersonKind.PROJECT_TEAM, role="coordinator")
-    Person.objects.create(inspection=insp, ref="perf", full_name="P Erf", kind=PersonKind.PROJECT_TEAM, role="performance")
+    Person.objects.create(
+        inspection=insp,
+        ref="coord",
+        full_name="C Ord",
+        kind=PersonKind.PROJECT_TEAM,
+        role="coordinator",
+    )
+    Person.objects.create(
+        inspection=insp,
+        ref="perf",
+        full_name="P Erf",
+        kind=PersonKind.PROJECT_TEAM,
+        role="performance",
+    )
     return insp
 
 

@@ -12,7 +12,14 @@ def _template(*tasks):
 
 
 def _task(key, **extra):
-    return {"key": key, "title": key, "phase": "week1", "day": 1, "owner_role": "coordinator", **extra}
+    return {
+        "key": key,
+        "title": key,
+        "phase": "week1",
+        "day": 1,
+        "owner_role": "coordinator",
+        **extra,
+    }
 
 
 def test_the_ilacs_template_covers_every_deadline_in_the_domain_brief():

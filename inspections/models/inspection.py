@@ -58,14 +58,14 @@ class Inspection(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.final_day = self.calendar.last_day_date
+        super().save(*args, **kwargs)
+
     @property
     def calendar(self) -> InspectionCalendar:
         weeks, onsite = TYPE_SHAPES.get(self.inspection_type, (3, (2, 3)))
         return InspectionCalendar(self.day_one, weeks=weeks, onsite_weeks=onsite)
-
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        self.final_day = self.calendar.last_day_date
-        super().save(*args, **kwargs)
 
     def day_number_today(self, now: dt.datetime | None = None) -> int | None:
         today = local_date(now or timezone.now())

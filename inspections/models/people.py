@@ -76,7 +76,10 @@ class Person(models.Model):
 
     @property
     def description(self) -> str:
-        bits = [self.get_role_display() if self.role else self.job_title, self.team or self.organisation]
+        bits = [
+            self.get_role_display() if self.role else self.job_title,
+            self.team or self.organisation,
+        ]
         return ", ".join(b for b in bits if b)
 
 

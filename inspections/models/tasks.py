@@ -38,9 +38,10 @@ class TaskQuerySet(models.QuerySet["Task"]):
     def for_day_sheet(self, start: dt.datetime, end: dt.datetime) -> TaskQuerySet:
         """Due in [start, end), plus anything still open from before start."""
         return (
-            self.filter(Q(due_at__gte=start, due_at__lt=end) | Q(due_at__lt=start, status__in=[
-                TaskStatus.TODO, TaskStatus.IN_PROGRESS
-            ]))
+            self.filter(
+                Q(due_at__gte=start, due_at__lt=end)
+                | Q(due_at__lt=start, status__in=[TaskStatus.TODO, TaskStatus.IN_PROGRESS])
+            )
             .select_related("owner")
             .prefetch_related("depends_on")
             .order_by("due_at", "key")

@@ -22,7 +22,9 @@ def get_inspection(slug: str) -> Inspection:
 def workflow_for(inspection: Inspection) -> WorkflowTemplate:
     path = settings.SEEDS_DIR / "workflows" / f"{inspection.workflow_key}.toml"
     if not path.exists():
-        raise DomainError(f"Workflow template {inspection.workflow_key!r} not found in seeds/workflows.")
+        raise DomainError(
+            f"Workflow template {inspection.workflow_key!r} not found in seeds/workflows."
+        )
     try:
         return load_template(path)
     except WorkflowError as exc:
@@ -33,7 +35,9 @@ def parse_day_one(text: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise DomainError(f"Notification date {text!r} is not a date in the form YYYY-MM-DD.") from None
+        raise DomainError(
+            f"Notification date {text!r} is not a date in the form YYYY-MM-DD."
+        ) from None
     try:
         InspectionCalendar(day)
     except CalendarError as exc:

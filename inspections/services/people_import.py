@@ -18,7 +18,18 @@ from inspections.models import Inspection, Inspector, InspectorRole, Person, Per
 from inspections.services.errors import DomainError, ImportFailed
 from inspections.services.spreadsheets import normalise_header, read_rows
 
-COLUMNS = ["type", "name", "email", "role", "job title", "team", "organisation", "phone", "onsite days", "ref"]
+COLUMNS = [
+    "type",
+    "name",
+    "email",
+    "role",
+    "job title",
+    "team",
+    "organisation",
+    "phone",
+    "onsite days",
+    "ref",
+]
 REQUIRED = ["type", "name"]
 TYPES = {
     "inspector": None,
@@ -90,7 +101,9 @@ def import_people(inspection: Inspection, filename: str, data: bytes) -> ImportR
         where = f"{filename} row {number}"
         kind_text = row.get("type", "").strip().lower()
         if kind_text not in TYPES:
-            problems.append(f"{where}, field 'type': {row.get('type')!r} is not one of inspector, project team, senior leader, practitioner, partner")
+            problems.append(
+                f"{where}, field 'type': {row.get('type')!r} is not one of inspector, project team, senior leader, practitioner, partner"
+            )
             continue
         name = row.get("name", "").strip()
         if not name:
@@ -109,24 +122,51 @@ def import_people(inspection: Inspection, filename: str, data: bytes) -> ImportR
         if kind_text == "inspector":
             role = _role_value(InspectorRole, role_text or "team")
             if role is None:
-                problems.append(f"{where}, field 'role': {role_text!r} is not an inspector role (lead, team, schools, qa)")
+                problems.append(
+                    f"{where}, field 'role': {role_text!r} is not an inspector role (lead, team, schools, qa)"
+                )
             try:
                 days = _parse_days(row.get("onsite days", ""), last_day)
             except ValueError as exc:
                 problems.append(f"{where}, field 'onsite days': {exc.args[0]}")
                 days = []
-            parsed.append(("inspector", {"ref": ref, "full_name": name, "role": role, "email": email,
-                                         "phone": row.get("phone", ""), "onsite_days": days}))
+            parsed.append(
+                (
+                    "inspector",
+                    {
+                        "ref": ref,
+                        "full_name": name,
+                        "role": role,
+                        "email": email,
+                        "phone": row.get("phone", ""),
+                        "onsite_days": days,
+                    },
+                )
+            )
         else:
             role = _role_value(PersonRole, role_text) if role_text else ""
             if role is None:
                 problems.append(f"{where}, field 'role': {role_text!r} is not a council role")
-            parsed.append(("person", {"ref": ref, "full_name": name, "kind": TYPES[kind_text], "role": role or "",
-                                      "email": email, "phone": row.get("phone", ""),
-                                      "job_title": row.get("job title", ""), "team": row.get("team", ""),
-                                      "organisation": row.get("organisation", "")}))
+            parsed.append(
+                (
+                    "person",
+                    {
+                        "ref": ref,
+                        "full_name": name,
+                        "kind": TYPES[kind_text],
+                        "role": role or "",
+                        "email": email,
+                        "phone": row.get("phone", ""),
+                        "job_title": row.get("job title", ""),
+                        "team": row.get("team", ""),
+                        "organisation": row.get("organisation", ""),
+                    },
+                )
+            )
     if problems:
-        raise ImportFailed(f"{filename}: {len(problems)} problem(s); nothing was imported.", problems)
+        raise ImportFailed(
+            f"{filename}: {len(problems)} problem(s); nothing was imported.", problems
+        )
     if not parsed:
         raise DomainError(f"{filename}: no people found below the header row.")
     created = updated = 0

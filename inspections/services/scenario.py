@@ -74,7 +74,12 @@ def read_scenario(slug: str) -> ScenarioContext:
 
 class NameGenerator:
     def __init__(self, names: dict[str, list[str]], rng: random.Random, domain: str):
-        self._first, self._last, self._rng, self._domain = names["first"], names["last"], rng, domain
+        self._first, self._last, self._rng, self._domain = (
+            names["first"],
+            names["last"],
+            rng,
+            domain,
+        )
         self._used: set[str] = set()
 
     def next(self) -> tuple[str, str]:
@@ -126,22 +131,38 @@ def load_scenario(slug: str, notification: str | None = None) -> LoadResult:
     if moved:
         move_day_one(inspection, day_one)
 
-    names = NameGenerator(ctx.data["names"], ctx.rng("names"), meta.get("email_domain", "example.org"))
+    names = NameGenerator(
+        ctx.data["names"], ctx.rng("names"), meta.get("email_domain", "example.org")
+    )
     for spec in ctx.data.get("inspectors", []):
         name, _ = names.next()
-        _upsert(Inspector, inspection, spec["ref"], {
-            "full_name": name,
-            "role": spec["role"],
-            "email": name.lower().replace(" ", ".") + "@ofsted.example",
-            "onsite_days": _onsite_days(inspection, spec["weeks"], spec.get("weekdays")),
-        })
+        _upsert(
+            Inspector,
+            inspection,
+            spec["ref"],
+            {
+                "full_name": name,
+                "role": spec["role"],
+                "email": name.lower().replace(" ", ".") + "@ofsted.example",
+                "onsite_days": _onsite_days(inspection, spec["weeks"], spec.get("weekdays")),
+            },
+        )
     for spec in ctx.data.get("council", []):
         name, email = names.next()
-        _upsert(Person, inspection, spec["ref"], {
-            "full_name": name, "email": email, "kind": spec["kind"], "role": spec.get("role", ""),
-            "job_title": spec.get("job_title", ""), "team": spec.get("team", ""),
-            "organisation": meta["local_authority"],
-        })
+        _upsert(
+            Person,
+            inspection,
+            spec["ref"],
+            {
+                "full_name": name,
+                "email": email,
+                "kind": spec["kind"],
+                "role": spec.get("role", ""),
+                "job_title": spec.get("job_title", ""),
+                "team": spec.get("team", ""),
+                "organisation": meta["local_authority"],
+            },
+        )
     number = 0
     for team in ctx.data.get("teams", []):
         jobs = team["jobs"]
@@ -149,18 +170,43 @@ def load_scenario(slug: str, notification: str | None = None) -> LoadResult:
             number += 1
             name, email = names.next()
             # first of each team is its manager; the rest take the other jobs in turn
-            job = jobs[0] if i == 0 else jobs[1 + (i - 1) % (len(jobs) - 1)] if len(jobs) > 1 else jobs[0]
-            _upsert(Person, inspection, f"prac-{number:03d}", {
-                "full_name": name, "email": email, "kind": PersonKind.PRACTITIONER, "role": "",
-                "job_title": job, "team": team["name"], "organisation": meta["local_authority"],
-            })
+            job = (
+                jobs[0]
+                if i == 0
+                else jobs[1 + (i - 1) % (len(jobs) - 1)]
+                if len(jobs) > 1
+                else jobs[0]
+            )
+            _upsert(
+                Person,
+                inspection,
+                f"prac-{number:03d}",
+                {
+                    "full_name": name,
+                    "email": email,
+                    "kind": PersonKind.PRACTITIONER,
+                    "role": "",
+                    "job_title": job,
+                    "team": team["name"],
+                    "organisation": meta["local_authority"],
+                },
+            )
     for spec in ctx.data.get("partners", []):
         name, _ = names.next()
-        _upsert(Person, inspection, spec["ref"], {
-            "full_name": name, "kind": PersonKind.PARTNER, "role": "",
-            "email": name.lower().replace(" ", ".") + "@partner.example",
-            "job_title": spec["job_title"], "organisation": spec["organisation"], "team": "",
-        })
+        _upsert(
+            Person,
+            inspection,
+            spec["ref"],
+            {
+                "full_name": name,
+                "kind": PersonKind.PARTNER,
+                "role": "",
+                "email": name.lower().replace(" ", ".") + "@partner.example",
+                "job_title": spec["job_title"],
+                "organisation": spec["organisation"],
+                "team": "",
+            },
+        )
 
     result = apply_template(inspection, workflow_for(inspection))
     summary = [f"tasks: {result}"]

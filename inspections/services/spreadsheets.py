@@ -36,7 +36,9 @@ def check_workbook_safe(filename: str, data: bytes) -> None:
 def read_rows(filename: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
     """(row number as the user sees it, cells as text), first row the header. CSV or xlsx."""
     if len(data) > MAX_BYTES:
-        raise DomainError(f"{filename}: {len(data) // (1024 * 1024)} MB is over the {MAX_BYTES // (1024 * 1024)} MB limit.")
+        raise DomainError(
+            f"{filename}: {len(data) // (1024 * 1024)} MB is over the {MAX_BYTES // (1024 * 1024)} MB limit."
+        )
     lower = filename.lower()
     if lower.endswith(".csv"):
         try:
@@ -53,7 +55,9 @@ def read_rows(filename: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise DomainError(f"{filename}: could not be read as a workbook ({exc.__class__.__name__}).") from exc
+            raise DomainError(
+                f"{filename}: could not be read as a workbook ({exc.__class__.__name__})."
+            ) from exc
         try:
             sheet = workbook.worksheets[0]
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):

@@ -39,8 +39,17 @@ def apply_template(inspection: Inspection, template: WorkflowTemplate) -> ApplyR
     owners = _owner_for_role(inspection)
     created = updated = unchanged = 0
     by_key: dict[str, Task] = {}
-    fields = ("template_key", "title", "description", "phase", "due_day", "due_time", "due_at",
-              "owner_role", "progress_source")
+    fields = (
+        "template_key",
+        "title",
+        "description",
+        "phase",
+        "due_day",
+        "due_time",
+        "due_at",
+        "owner_role",
+        "progress_source",
+    )
     for spec in concrete:
         values = {
             "template_key": spec.template_key,
@@ -75,7 +84,9 @@ def apply_template(inspection: Inspection, template: WorkflowTemplate) -> ApplyR
     # Template tasks the template no longer produces (a per-day copy for a day the moved
     # calendar lacks) go; tasks people added by hand have no template_key and stay.
     stale = [t.pk for k, t in existing.items() if k not in by_key and t.template_key]
-    removed = Task.objects.filter(pk__in=stale).delete()[1].get("inspections.Task", 0) if stale else 0
+    removed = (
+        Task.objects.filter(pk__in=stale).delete()[1].get("inspections.Task", 0) if stale else 0
+    )
     for spec in concrete:
         wanted = {by_key[k].pk for k in spec.depends_on}
         task = by_key[spec.key]

@@ -114,7 +114,9 @@ def parse_template(data: dict[str, Any], source: str = "template") -> WorkflowTe
         if missing:
             raise WorkflowError(f"{where}: missing {', '.join(missing)}")
         if raw["phase"] not in PHASES:
-            raise WorkflowError(f"{where}: phase {raw['phase']!r} is not one of {', '.join(PHASES)}")
+            raise WorkflowError(
+                f"{where}: phase {raw['phase']!r} is not one of {', '.join(PHASES)}"
+            )
         if raw["owner_role"] not in OWNER_ROLES:
             raise WorkflowError(
                 f"{where}: owner_role {raw['owner_role']!r} is not one of {', '.join(OWNER_ROLES)}"
@@ -234,9 +236,7 @@ def expand_tasks(template: WorkflowTemplate, calendar: InspectionCalendar) -> li
                     ConcreteTask(
                         key=f"{spec.key}-d{day}",
                         title=f"{spec.title} (day {day})",
-                        phase=calendar.phase_for_day(day)
-                        if spec.phase != "after"
-                        else spec.phase,
+                        phase=calendar.phase_for_day(day) if spec.phase != "after" else spec.phase,
                         day=day,
                         due_at=calendar.due_at(day, spec.time),
                         time=spec.time,
@@ -269,6 +269,8 @@ def expand_tasks(template: WorkflowTemplate, calendar: InspectionCalendar) -> li
     for task in out:
         copies.setdefault(task.template_key, []).append(task.key)
     return [
-        ConcreteTask(**{**t.__dict__, "depends_on": tuple(k for d in t.depends_on for k in copies[d])})
+        ConcreteTask(
+            **{**t.__dict__, "depends_on": tuple(k for d in t.depends_on for k in copies[d])}
+        )
         for t in out
     ]

@@ -1,4 +1,5 @@
 import json
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -15,19 +16,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("inspection", help="Inspection slug, e.g. shropshire-2025")
-        parser.add_argument("--day", type=int, required=True, help="Working day number (1 = day one)")
+        parser.add_argument(
+            "--day", type=int, required=True, help="Working day number (1 = day one)"
+        )
         parser.add_argument("--role", help="Only tasks owned by this role, e.g. performance")
         parser.add_argument("--json", action="store_true", help="Machine-readable output")
         parser.add_argument("--draft", action="store_true", help="Meetings of the draft timetable")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         role = options.get("role")
         if role and role not in PersonRole.values:
-            raise CommandError(f"Unknown role {role!r}: use one of {', '.join(v for v in PersonRole.values if v)}.")
+            raise CommandError(
+                f"Unknown role {role!r}: use one of {', '.join(v for v in PersonRole.values if v)}."
+            )
         try:
             inspection = get_inspection(str(options["inspection"]))
             sheet = build_daysheet(
-                inspection, int(options["day"]), role=role, draft=bool(options["draft"]),  # type: ignore[call-overload]
+                inspection,
+                int(options["day"]),
+                role=role,
+                draft=bool(options["draft"]),  # type: ignore[call-overload]
                 now=timezone.now(),
             )
         except DomainError as exc:
@@ -44,7 +52,9 @@ class Command(BaseCommand):
                 t = st.task
                 due = t.due_at.astimezone(LONDON)
                 flag = " OVERDUE" if st.overdue else ""
-                self.stdout.write(f"  [{t.get_status_display()}] {due:%a %d %b %H:%M}{flag}  {t.title}")
+                self.stdout.write(
+                    f"  [{t.get_status_display()}] {due:%a %d %b %H:%M}{flag}  {t.title}"
+                )
                 if st.progress:
                     self.stdout.write(f"      progress: {st.progress.label}")
                 if st.risk:
@@ -54,4 +64,6 @@ class Command(BaseCommand):
         if sheet.meetings:
             self.stdout.write("\nMeetings")
             for m in sheet.meetings:
-                self.stdout.write(f"  {m.get('start', '')[11:16]}-{m.get('end', '')[11:16]}  {m.get('title')}  {m.get('venue') or m.get('mode', '')}")
+                self.stdout.write(
+                    f"  {m.get('start', '')[11:16]}-{m.get('end', '')[11:16]}  {m.get('title')}  {m.get('venue') or m.get('mode', '')}"
+                )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from inspections.services.errors import DomainError
@@ -13,7 +15,7 @@ class Command(BaseCommand):
             "--notification", help="Move day one to this date (YYYY-MM-DD, a working day)."
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = load_scenario(str(options["scenario"]), options.get("notification"))  # type: ignore[arg-type]
         except DomainError as exc:

@@ -1,0 +1,94 @@
+"""The private .ics feeds, and the page where the project team manages their links."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.views.decorators.http import require_http_methods, require_POST
+
+from calendars import publishing, tokens
+from calendars.models import FeedToken
+from inspections.models import Inspection
+
+# Clients poll hourly; a short private max-age lets them reuse a copy, then revalidate (304).
+CACHE_CONTROL = "private, max-age=300, must-revalidate"
+
+
+@require_http_methods(["GET", "HEAD"])
+def feed(request: HttpRequest, secret: str) -> HttpResponse:
+    token = tokens.find_active(secret)
+    if token is None:
+        raise Http404("No such feed.")
+    rendered = publishing.render_token(token)
+    last_modified = int(rendered.last_modified.timestamp())
+    response = get_conditional_response(
+        request, etag=rendered.etag, last_modified=last_modified
+    )
+    if response is None:
+        response = HttpResponse(rendered.body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{rendered.filename}"'
+    response["ETag"] = rendered.etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = CACHE_CONTROL
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+@login_required
+def links(request: HttpRequest, slug: str, shown: FeedToken | None = None) -> HttpResponse:
+    inspection = get_object_or_404(Inspection, slug=slug)
+    rows = tokens.listing(inspection)
+    shown_url = _absolute(request, tokens.feed_path(shown)) if shown else ""
+    return render(
+        request,
+        "calendars/links.html",
+        {
+            "inspection": inspection,
+            "rows": rows,
+            "missing": sum(1 for _, t in rows if t is None),
+            "shown": shown,
+            "shown_url": shown_url,
+            "shown_webcal": shown_url.replace("https://", "webcal://").replace(
+                "http://", "webcal://"
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def link_action(request: HttpRequest, slug: str) -> HttpResponse:
+    inspection = get_object_or_404(Inspection, slug=slug)
+    action = request.POST.get("action", "")
+    if action == "create":
+        created = len(tokens.ensure_tokens(inspection))
+        messages.success(request, f"Every subscriber has a feed link ({created} links).")
+        return redirect("calendars:links", slug=slug)
+    token = FeedToken.objects.filter(inspection=inspection, pk=request.POST.get("token") or 0).first()
+    if token is None:
+        messages.error(request, "That feed link no longer exists: reload the page and try again.")
+        return redirect("calendars:links", slug=slug)
+    if action == "show":
+        if token.is_revoked:
+            messages.error(request, f"The link for {token.label} is revoked: regenerate it first.")
+            return redirect("calendars:links", slug=slug)
+        return links(request, slug, shown=token)
+    if action == "regenerate":
+        token = tokens.regenerate(token)
+        messages.success(request, f"New link for {token.label}: the old one no longer works.")
+        return links(request, slug, shown=token)
+    if action == "revoke":
+        tokens.revoke(token)
+        messages.success(request, f"The link for {token.label} is revoked.")
+        return redirect("calendars:links", slug=slug)
+    messages.error(request, "Unknown action.")
+    return redirect("calendars:links", slug=slug)

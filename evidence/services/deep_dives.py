@@ -1,0 +1,180 @@
+"""Deep dives (report 7.82, 7.84): up to 12 children chosen from the audit list, each with a
+four-part case-record pack collated, quality-assured and uploaded by day 4."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from evidence.models import (
+    CASE_PACKS_DUE,
+    MAX_DEEP_DIVES,
+    PART_ORDER,
+    Audit,
+    CasePackPart,
+    DeepDive,
+    PlanType,
+)
+from inspections.models import Inspection, Person
+from inspections.services.errors import DomainError
+
+
+def case_packs_due_at(inspection: Inspection) -> dt.datetime:
+    day, time = CASE_PACKS_DUE
+    return inspection.calendar.due_at(day, time)
+
+
+@transaction.atomic
+def choose_audit(
+    inspection: Inspection,
+    audit: Audit,
+    plan_type: str,
+    worker: Person | None = None,
+    now: dt.datetime | None = None,
+) -> DeepDive:
+    """Mark an audit's child as chosen by inspectors and open its four-part pack."""
+    if audit.inspection_id != inspection.pk:
+        raise DomainError("That audit belongs to another inspection.")
+    if plan_type not in PlanType.values:
+        raise DomainError(
+            f"Choose the plan that applies to {audit.child_id}: "
+            f"{', '.join(str(p.label).lower() for p in PlanType)}."
+        )
+    # Lock the inspection so two people choosing at once cannot pass 12 between them.
+    Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+    chosen = DeepDive.objects.for_inspection(inspection)
+    existing = chosen.filter(child_id=audit.child_id).select_related("audit").first()
+    if existing is not None:
+        raise DomainError(
+            f"{audit.child_id} is already chosen (through the {existing.audit.audit_type.lower()} "
+            f"audit of {existing.audit.audit_date:%d/%m/%Y})."
+        )
+    count = chosen.count()
+    if count >= MAX_DEEP_DIVES:
+        raise DomainError(
+            f"Inspectors choose up to {MAX_DEEP_DIVES} children and {count} are already chosen: "
+            f"unchoose one before choosing {audit.child_id}."
+        )
+    if worker is not None and worker.inspection_id != inspection.pk:
+        raise DomainError("That worker belongs to another inspection.")
+    deep_dive = DeepDive.objects.create(
+        inspection=inspection,
+        child_id=audit.child_id,
+        audit=audit,
+        plan_type=plan_type,
+        worker=worker,
+        chosen_at=now or timezone.now(),
+    )
+    CasePackPart.objects.bulk_create(
+        CasePackPart(deep_dive=deep_dive, part=part, position=i) for i, part in enumerate(PART_ORDER)
+    )
+    return deep_dive
+
+
+@transaction.atomic
+def unchoose(inspection: Inspection, deep_dive: DeepDive) -> str:
+    if deep_dive.inspection_id != inspection.pk:
+        raise DomainError("That child belongs to another inspection.")
+    child_id = deep_dive.child_id
+    deep_dive.delete()  # its pack goes with it
+    return child_id
+
+
+@transaction.atomic
+def update_pack_part(
+    part: CasePackPart,
+    *,
+    collated: bool,
+    collator: Person | None,
+    quality_assured: bool,
+    qa_by: Person | None,
+    uploaded: bool,
+    now: dt.datetime | None = None,
+) -> CasePackPart:
+    """Tick collated / quality-assured / uploaded; documents are QA'd before upload (7.84)."""
+    now = now or timezone.now()
+    name = part.label.lower()
+    if uploaded and not quality_assured:
+        raise DomainError(f"Quality-assure the {name} before marking it uploaded.")
+    if quality_assured and not collated:
+        raise DomainError(f"Collate the {name} before signing off its quality assurance.")
+    collator = collator or (part.collator if collated else None)
+    qa_by = qa_by or (part.qa_by if quality_assured else None)
+    if collated and collator is None:
+        raise DomainError(f"Say who collated the {name}.")
+    if quality_assured and qa_by is None:
+        raise DomainError(f"Say who signed off the quality assurance of the {name}.")
+    inspection_id = part.deep_dive.inspection_id
+    for person in (collator, qa_by):
+        if person is not None and person.inspection_id != inspection_id:
+            raise DomainError("That person belongs to another inspection.")
+    part.collator = collator
+    part.collated_at = (part.collated_at or now) if collated else None
+    part.qa_by = qa_by if quality_assured else None
+    part.qa_at = (part.qa_at or now) if quality_assured else None
+    part.uploaded_at = (part.uploaded_at or now) if uploaded else None
+    part.save()
+    return part
+
+
+@dataclass(frozen=True)
+class ChildMeeting:
+    title: str
+    start: dt.datetime | None
+    url: str
+
+
+def _meeting_model() -> type | None:
+    """scheduling.models.Meeting with a child_ids field, or None while it does not exist."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        model = apps.get_model("scheduling", "Meeting")
+    except LookupError:
+        return None
+    try:
+        model._meta.get_field("child_ids")
+    except FieldDoesNotExist:
+        return None
+    return model
+
+
+def meetings_for_children(inspection: Inspection, child_ids: list[str]) -> dict[str, list[ChildMeeting]]:
+    """The practitioner case discussions about each child, in one query ({} without Meeting)."""
+    from django.urls import NoReverseMatch, reverse
+
+    model = _meeting_model()
+    wanted = {c.upper() for c in child_ids}
+    found: dict[str, list[ChildMeeting]] = {c: [] for c in wanted}
+    if model is None or not wanted:
+        return found
+    meetings = model.objects.filter(inspection=inspection)  # type: ignore[attr-defined]
+    # child_ids is a JSON list: SQLite cannot filter inside it, so match in Python.
+    for meeting in meetings:
+        ids = {str(c).upper() for c in (meeting.child_ids or [])} & wanted
+        if not ids:
+            continue
+        try:
+            url = reverse(
+                "scheduling:meeting-detail", kwargs={"slug": inspection.slug, "pk": meeting.pk}
+            )
+        except NoReverseMatch:
+            url = ""
+        item = ChildMeeting(
+            title=str(getattr(meeting, "title", "") or meeting),
+            start=getattr(meeting, "start", None) or getattr(meeting, "starts_at", None),
+            url=url,
+        )
+        for child_id in ids:
+            found[child_id].append(item)
+    for items in found.values():
+        items.sort(key=lambda m: (m.start is None, m.start or dt.datetime.min.replace(tzinfo=dt.UTC)))
+    return found
+
+
+def meetings_for_child(inspection: Inspection, child_id: str) -> list[ChildMeeting]:
+    return meetings_for_children(inspection, [child_id]).get(child_id.upper(), [])

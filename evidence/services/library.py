@@ -1,0 +1,229 @@
+"""The library (report 7.83): progress, import of an index, bulk status changes, filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from evidence.models import LIBRARY_DUE, DocumentStatus, LibraryDocument, LibraryDocumentQuerySet
+from evidence.services.tabular import PeopleIndex, Table
+from inspections.models import Inspection
+from inspections.services.errors import DomainError, ImportFailed
+
+COLUMNS = ["title", "category", "owner", "status", "notes", "ref"]
+ALIASES = {
+    "document": "title",
+    "document title": "title",
+    "name of document": "title",
+    "theme": "category",
+    "type": "category",
+    "document owner": "owner",
+    "responsible officer": "owner",
+    "comments": "notes",
+    "note": "notes",
+    "reference": "ref",
+    "id": "ref",
+}
+
+
+def library_due_at(inspection: Inspection) -> dt.datetime:
+    day, time = LIBRARY_DUE
+    return inspection.calendar.due_at(day, time)
+
+
+@dataclass(frozen=True)
+class LibraryProgress:
+    counts: dict[str, int]  # per status, zero included
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def uploaded(self) -> int:
+        return self.counts[DocumentStatus.UPLOADED]
+
+    @property
+    def not_quality_assured(self) -> int:
+        return self.counts[DocumentStatus.REQUESTED] + self.counts[DocumentStatus.RECEIVED]
+
+    @property
+    def label(self) -> str:
+        if not self.total:
+            return "No documents listed yet"
+        return f"{self.uploaded} of {self.total} uploaded"
+
+    @property
+    def risk(self) -> str:
+        if not self.total:
+            return "library: no documents listed yet"
+        if self.not_quality_assured:
+            requested = self.counts[DocumentStatus.REQUESTED]
+            extra = f" ({requested} not yet received)" if requested else ""
+            return f"library: {_documents(self.not_quality_assured)} not yet quality-assured{extra}"
+        waiting = self.total - self.uploaded
+        if waiting:
+            return f"library: {_documents(waiting)} quality-assured but not yet uploaded"
+        return ""
+
+    def by_status(self) -> list[tuple[str, str, int]]:
+        return [(value, str(label), self.counts[value]) for value, label in DocumentStatus.choices]
+
+
+def _documents(n: int) -> str:
+    return f"{n} document{'s' if n != 1 else ''}"
+
+
+def library_progress(inspection: Inspection) -> LibraryProgress:
+    """The one place library numbers come from: one query."""
+    return LibraryProgress(LibraryDocument.objects.for_inspection(inspection).status_counts())
+
+
+def filter_documents(
+    inspection: Inspection,
+    status: str = "",
+    category: str = "",
+    owner: str = "",
+    query: str = "",
+) -> LibraryDocumentQuerySet:
+    documents = LibraryDocument.objects.for_inspection(inspection).select_related("owner")
+    if status in DocumentStatus.values:
+        documents = documents.with_status(status)
+    if category:
+        documents = documents.filter(category=category)
+    if owner == "none":
+        documents = documents.filter(owner__isnull=True)
+    elif owner.isdigit():
+        documents = documents.filter(owner_id=int(owner))
+    if query:
+        documents = documents.filter(Q(title__icontains=query) | Q(notes__icontains=query))
+    return documents
+
+
+def categories(inspection: Inspection) -> list[str]:
+    return list(
+        LibraryDocument.objects.for_inspection(inspection)
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
+    )
+
+
+def set_status_bulk(inspection: Inspection, ids: list[int], status: str) -> int:
+    """Set many documents' status in one UPDATE; returns how many changed."""
+    if status not in DocumentStatus.values:
+        raise DomainError(f"Choose a status: {', '.join(str(s.label) for s in DocumentStatus)}.")
+    if not ids:
+        raise DomainError("Select at least one document.")
+    now = timezone.now()
+    with transaction.atomic():
+        return (
+            LibraryDocument.objects.for_inspection(inspection)
+            .filter(pk__in=ids)
+            .exclude(status=status)
+            .update(status=status, status_changed_at=now, updated_at=now)
+        )
+
+
+def document_ref(title: str) -> str:
+    return slugify(title)[:120] or "document"
+
+
+def parse_status(text: str) -> str:
+    wanted = text.strip().lower().replace("-", " ").replace("_", " ")
+    if not wanted:
+        return DocumentStatus.REQUESTED
+    for value, label in DocumentStatus.choices:
+        if wanted in (value.replace("_", " "), str(label).lower().replace("-", " ")):
+            return value
+    if wanted in ("qa", "qa'd", "qaed", "quality assured"):
+        return DocumentStatus.QUALITY_ASSURED
+    raise ValueError(
+        f"{text!r} is not a status ({', '.join(str(s.label) for s in DocumentStatus)})"
+    )
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+
+    def __str__(self) -> str:
+        return f"{self.created} added, {self.updated} updated"
+
+
+def import_library(inspection: Inspection, filename: str, data: bytes) -> ImportResult:
+    """Check every row first; one problem anywhere and nothing is written."""
+    table = Table(filename, data, ALIASES, required=["title", "category"])
+    people = PeopleIndex(inspection)
+    problems: list[str] = []
+    parsed: dict[str, dict[str, object]] = {}
+    seen: dict[str, int] = {}
+    for number, row in table:
+        title, category = row.get("title", ""), row.get("category", "")
+        if not title:
+            problems.append(f"{table.where(number, 'title')}: blank")
+        elif len(title) > 300:
+            problems.append(f"{table.where(number, 'title')}: longer than 300 characters")
+        if not category:
+            problems.append(f"{table.where(number, 'category')}: blank")
+        elif len(category) > 120:
+            problems.append(f"{table.where(number, 'category')}: longer than 120 characters")
+        owner = None
+        if row.get("owner"):
+            try:
+                owner = people.find(row["owner"])
+            except ValueError as exc:
+                problems.append(f"{table.where(number, 'owner')}: {exc}")
+        try:
+            status = parse_status(row.get("status", ""))
+        except ValueError as exc:
+            problems.append(f"{table.where(number, 'status')}: {exc}")
+            status = DocumentStatus.REQUESTED
+        ref = row.get("ref") or document_ref(title)
+        if ref in seen:
+            field = "ref" if row.get("ref") else "title"
+            problems.append(f"{table.where(number, field)}: repeats row {seen[ref]}")
+        seen[ref] = number
+        parsed[ref] = {
+            "title": title,
+            "category": category,
+            "owner": owner,
+            "status": status,
+            "notes": row.get("notes", ""),
+        }
+    if problems:
+        raise ImportFailed(f"{filename}: {len(problems)} problem(s); nothing was imported.", problems)
+    if not parsed:
+        raise DomainError(f"{filename}: no documents found below the header row.")
+    return _write(inspection, parsed)
+
+
+@transaction.atomic
+def _write(inspection: Inspection, parsed: dict[str, dict[str, object]]) -> ImportResult:
+    existing = {d.ref: d for d in LibraryDocument.objects.for_inspection(inspection)}
+    now = timezone.now()
+    new, changed = [], []
+    for ref, values in parsed.items():
+        document = existing.get(ref)
+        if document is None:
+            new.append(LibraryDocument(inspection=inspection, ref=ref, status_changed_at=now, **values))
+            continue
+        if document.status != values["status"]:
+            document.status_changed_at = now
+        for key, value in values.items():
+            setattr(document, key, value)
+        document.updated_at = now
+        changed.append(document)
+    LibraryDocument.objects.bulk_create(new, batch_size=500)
+    LibraryDocument.objects.bulk_update(
+        changed,
+        ["title", "category", "owner", "status", "notes", "status_changed_at", "updated_at"],
+        batch_size=500,
+    )
+    return ImportResult(len(new), len(changed))

@@ -1,0 +1,280 @@
+"""The project team's dashboard: where we are today, what is due next, what is at risk.
+
+Every number comes from the services the other pages use: the day sheet (today's tasks),
+the progress providers (evidence), the task QuerySet (overdue) and the scheduling day sheet
+(meetings). Extra risks and changes come from functions other apps name in
+settings.DASHBOARD_RISKS and settings.DASHBOARD_CHANGES: (inspection, now) -> list[Notice].
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from inspections.calendar import LONDON, local_date
+from inspections.models import Inspection, Task, TaskStatus
+from inspections.services.daysheet import DaySheet, build_daysheet
+from inspections.services.integrations import extra_items
+from inspections.services.progress import Progress, progress_map, risk_text
+
+# The evidence trackers, by the workflow template's `progress` key, in the order they fall due.
+EVIDENCE_SOURCES: dict[str, str] = {
+    "annex_a": "Annexe A lists",
+    "audits": "Audit list",
+    "library": "Library",
+    "deep_dives": "Deep-dive children",
+    "case_packs": "Case-record packs",
+}
+DEADLINE_COUNT = 5
+
+
+@dataclass
+class Notice:
+    """A risk or a change: one line a person can act on, with a link when there is a page."""
+
+    text: str
+    url: str = ""
+    kind: str = ""  # "overdue", "evidence", "meetings", "release", "task"
+    when: dt.datetime | None = None
+
+
+@dataclass
+class Deadline:
+    task: Task
+    label: str  # "Library" or the task's title
+    when_text: str  # "12:00 today", "17:30 Thu 19 Jun"
+    progress: Progress | None
+    risk: str
+
+    @property
+    def summary(self) -> str:
+        bits = [self.label, self.when_text]
+        if self.progress:
+            bits.append(f"{self.progress.done}/{self.progress.total} {_verb(self.progress)}")
+        return " · ".join(bits)
+
+
+@dataclass
+class TimelineMeeting:
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    where: str
+    status: str
+    url: str = ""
+
+    @property
+    def start_minute(self) -> int:
+        return self.start.hour * 60 + self.start.minute
+
+    @property
+    def minutes(self) -> int:
+        return max(15, int((self.end - self.start).total_seconds() // 60))
+
+
+@dataclass
+class Lane:
+    inspector: str
+    meetings: list[TimelineMeeting] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    inspection: Inspection
+    now: dt.datetime
+    stage: str  # "before", "during", "between" (a weekend or bank holiday), "after"
+    headline: str
+    day: int | None
+    sheet: DaySheet | None
+    deadlines: list[Deadline]
+    evidence: list[tuple[str, Progress]]
+    lanes: list[Lane]
+    risks: list[Notice]
+    changes: list[Notice]
+    overdue_count: int
+
+
+def _verb(progress: Progress) -> str:
+    # "287 of 315 uploaded" -> "uploaded"; a label without a verb falls back to "done".
+    words = progress.label.split()
+    return words[-1] if len(words) >= 4 and words[1] == "of" else "done"
+
+
+def when_text(moment: dt.datetime, now: dt.datetime) -> str:
+    local, today = moment.astimezone(LONDON), local_date(now)
+    clock = f"{local:%H:%M}"
+    if local.date() == today:
+        return f"{clock} today"
+    if local.date() == today + dt.timedelta(days=1):
+        return f"{clock} tomorrow"
+    return f"{clock} {local:%a} {local.day} {local:%b}"
+
+
+def _stage(inspection: Inspection, now: dt.datetime) -> tuple[str, str, int | None]:
+    calendar, today = inspection.calendar, local_date(now)
+    if today < calendar.day_one:
+        days = (calendar.day_one - today).days
+        return (
+            "before",
+            (
+                f"Before the inspection · day one is {calendar.day_one:%A} "
+                f"{calendar.day_one.day} {calendar.day_one:%B %Y} (in {days} day{'s' if days != 1 else ''})"
+            ),
+            None,
+        )
+    if today > calendar.last_day_date:
+        return (
+            "after",
+            (
+                f"After the inspection · final feedback was {calendar.last_day_date:%A} "
+                f"{calendar.last_day_date.day} {calendar.last_day_date:%B %Y}"
+            ),
+            None,
+        )
+    day = inspection.day_number_today(now)
+    if day is None:
+        # a weekend or bank holiday inside the three weeks: name the next working day
+        upcoming = next(d for d in calendar.dates if d > today)
+        number = calendar.day_for_date(upcoming)
+        return (
+            "between",
+            (
+                f"Not a working day · day {number} of {calendar.last_day} is {upcoming:%A} "
+                f"{upcoming.day} {upcoming:%B}"
+            ),
+            None,
+        )
+    return "during", calendar.describe_day(day), day
+
+
+def _parse_moment(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+    return None
+
+
+def _names(value: Any) -> list[str]:
+    out = []
+    for item in value or []:
+        if isinstance(item, dict):
+            out.append(str(item.get("name") or item.get("full_name") or item.get("ref") or ""))
+        else:
+            out.append(str(item))
+    return [n for n in out if n]
+
+
+def meeting_lanes(meetings: list[dict[str, Any]]) -> list[Lane]:
+    """Meetings (daysheet JSON dicts) on one lane per inspector; none named: 'No inspector'."""
+    lanes: dict[str, Lane] = {}
+    for m in meetings:
+        start, end = _parse_moment(m.get("start")), _parse_moment(m.get("end"))
+        if start is None or end is None:
+            continue
+        where = (
+            " · ".join(str(x) for x in (m.get("venue"), m.get("room")) if x)
+            or str(m.get("mode") or "").replace("_", " ").capitalize()
+        )
+        item = TimelineMeeting(
+            title=str(m.get("title", "Meeting")),
+            start=start.astimezone(LONDON),
+            end=end.astimezone(LONDON),
+            where=where,
+            status=str(m.get("status", "")),
+            url=str(m.get("url", "")),
+        )
+        for name in _names(m.get("inspectors")) or ["No inspector named"]:
+            lanes.setdefault(name, Lane(name)).meetings.append(item)
+    for lane in lanes.values():
+        lane.meetings.sort(key=lambda x: x.start)
+    return sorted(lanes.values(), key=lambda lane: lane.inspector)
+
+
+def _deadlines(inspection: Inspection, now: dt.datetime) -> list[Task]:
+    return list(
+        inspection.tasks.open()
+        .filter(due_at__gte=now)
+        .select_related("owner")
+        .order_by("due_at", "key")[:DEADLINE_COUNT]
+    )
+
+
+def build_dashboard(inspection: Inspection, now: dt.datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    stage, headline, day = _stage(inspection, now)
+    sheet = build_daysheet(inspection, day, now=now) if day else None
+    upcoming = _deadlines(inspection, now)
+    progress = progress_map(
+        inspection, set(EVIDENCE_SOURCES) | {t.progress_source for t in upcoming}
+    )
+    deadlines = []
+    for task in upcoming:
+        p = progress.get(task.progress_source) if task.progress_source else None
+        deadlines.append(
+            Deadline(
+                task=task,
+                label=EVIDENCE_SOURCES.get(task.progress_source, task.title),
+                when_text=when_text(task.due_at, now),
+                progress=p,
+                risk=risk_text(p, task.due_at, now) if p else "",
+            )
+        )
+    evidence = [(label, p) for key, label in EVIDENCE_SOURCES.items() if (p := progress.get(key))]
+
+    overdue = inspection.tasks.overdue_at(now)
+    overdue_list = list(overdue.select_related("owner").order_by("due_at")[:5])
+    overdue_count = overdue.count()
+    risks = [
+        Notice(
+            text=f"Overdue since {when_text(t.due_at, now)}: {t.title}"
+            + (f" ({t.owner.full_name})" if t.owner else ""),
+            kind="overdue",
+            when=t.due_at,
+        )
+        for t in overdue_list
+    ]
+    risks += [
+        Notice(text=f"{d.label}: {d.risk}", kind="evidence", when=d.task.due_at)
+        for d in deadlines
+        if d.risk
+    ]
+    risks += extra_items("DASHBOARD_RISKS", inspection, now)
+
+    changed = (
+        inspection.tasks.exclude(status=TaskStatus.TODO)
+        .select_related("completed_by")
+        .order_by("-updated_at")[:6]
+    )
+    changes = [
+        Notice(
+            text=f"{t.title}: {t.get_status_display().lower()}"
+            + (f" by {t.completed_by.get_username()}" if t.completed_by else ""),
+            kind="task",
+            when=t.updated_at,
+        )
+        for t in changed
+    ]
+    changes += extra_items("DASHBOARD_CHANGES", inspection, now)
+
+    return Dashboard(
+        inspection=inspection,
+        now=now,
+        stage=stage,
+        headline=headline,
+        day=day,
+        sheet=sheet,
+        deadlines=deadlines,
+        evidence=evidence,
+        lanes=meeting_lanes(sheet.meetings) if sheet else [],
+        risks=risks,
+        changes=changes,
+        overdue_count=overdue_count,
+    )

@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    TEAMS = "teams", "Teams"
+    VISIT = "visit", "Visit"
+
+
+class InspectorRule(models.TextChoices):
+    NAMED = "named", "Named inspectors only"
+    LEAD = "lead", "The lead inspector"
+    ANY = "any", "Any inspector(s)"
+    NONE = "none", "No inspector (council only)"
+
+
+class MeetingGroup(models.TextChoices):
+    # "fieldwork": weeks 2-3 meetings with practitioners, partners, judiciary, families (7.85)
+    FIELDWORK = "fieldwork", "Fieldwork"
+    LEADERSHIP = "leadership", "Leadership"
+    KIT = "kit", "Keeping in touch"
+    SETUP = "setup", "Set-up and calls"
+
+
+class MeetingType(models.Model):
+    """The catalogue (seeds/meeting-types.toml): defaults a new meeting of the type starts from."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    group = models.CharField(max_length=16, choices=MeetingGroup.choices)
+    description = models.TextField(blank=True)
+    duration = models.PositiveIntegerField(help_text="Default minutes.")
+    mode = models.CharField(max_length=16, choices=Mode.choices)
+    inspector_rule = models.CharField(max_length=8, choices=InspectorRule.choices)
+    inspectors_needed = models.PositiveSmallIntegerField(default=1)
+    earliest = models.TimeField(default=dt.time(8, 30))
+    latest = models.TimeField(default=dt.time(17, 30))
+    fixed_time = models.TimeField(null=True, blank=True)
+    preferred_time = models.TimeField(null=True, blank=True)
+    frequency = models.CharField(max_length=60, blank=True, help_text="e.g. daily, twice daily")
+    counts_as_case = models.BooleanField(default=False)
+    equipment = models.JSONField(default=list, blank=True)
+    what_to_bring = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["group", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", "Draft (not placed)"
+    PLANNED = "planned", "Planned"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def for_inspection(self, inspection) -> MeetingQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(inspection=inspection)
+
+    def active(self) -> MeetingQuerySet:
+        return self.exclude(status=MeetingStatus.CANCELLED)
+
+    def placed(self) -> MeetingQuerySet:
+        return self.active().filter(start__isnull=False)
+
+    def unplaced(self) -> MeetingQuerySet:
+        return self.active().filter(start__isnull=True)
+
+    def confirmed(self) -> MeetingQuerySet:
+        return self.filter(status=MeetingStatus.CONFIRMED)
+
+    def fieldwork(self) -> MeetingQuerySet:
+        return self.filter(meeting_type__group=MeetingGroup.FIELDWORK)
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> MeetingQuerySet:
+        return self.filter(start__lt=end, end__gt=start)
+
+    def involving_inspector(self, inspector) -> MeetingQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(Q(assigned_inspectors=inspector) | Q(required_inspectors=inspector)).distinct()
+
+    def with_people(self) -> MeetingQuerySet:
+        return self.select_related("meeting_type", "room", "room__venue", "venue").prefetch_related(
+            "assigned_inspectors", "required_inspectors", "attendees"
+        )
+
+
+class Meeting(models.Model):
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="meetings"
+    )
+    ref = models.CharField(max_length=64, help_text="Stable key within the inspection.")
+    meeting_type = models.ForeignKey(MeetingType, on_delete=models.PROTECT, related_name="meetings")
+    title = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True)
+    duration = models.PositiveIntegerField(help_text="Minutes.")
+    mode = models.CharField(max_length=16, choices=Mode.choices)
+    inspector_rule = models.CharField(max_length=8, choices=InspectorRule.choices)
+    inspectors_needed = models.PositiveSmallIntegerField(
+        default=0, help_text="How many more inspectors the planner picks (rule 'any')."
+    )
+    required_inspectors = models.ManyToManyField(
+        "inspections.Inspector", blank=True, related_name="required_meetings"
+    )
+    attendees = models.ManyToManyField(
+        "inspections.Person", blank=True, related_name="meetings"
+    )
+    family_count = models.PositiveSmallIntegerField(
+        default=0, help_text="Children, young people or family members attending: a count only."
+    )
+    # IDs only, never names or dates of birth.
+    child_ids = models.JSONField(default=list, blank=True)
+    # Allowed window: working day numbers and local clock times.
+    window_days = models.JSONField(default=list, blank=True, help_text="Day numbers; empty = any.")
+    earliest = models.TimeField(default=dt.time(8, 30))
+    latest = models.TimeField(default=dt.time(17, 30))
+    fixed_day = models.IntegerField(null=True, blank=True)
+    fixed_time = models.TimeField(null=True, blank=True)
+    preferred_time = models.TimeField(null=True, blank=True)
+    venue = models.ForeignKey(
+        "scheduling.Venue", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="meetings", help_text="Where it must happen (visits, site-bound meetings).",
+    )
+    equipment = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    # The draft placement: what the solver and manual edits write; releases freeze it.
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    room = models.ForeignKey(
+        "scheduling.Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
+    placed_venue = models.ForeignKey(
+        "scheduling.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_inspectors = models.ManyToManyField(
+        "inspections.Inspector", blank=True, related_name="assigned_meetings"
+    )
+    teams_url = models.URLField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "ref"], name="meeting_ref_unique"),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__gt=models.F("start")),
+                name="meeting_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["inspection", "start"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_placed(self) -> bool:
+        return self.start is not None
+
+    @property
+    def where(self) -> str:
+        if self.mode == Mode.TEAMS:
+            return "Teams"
+        venue = self.placed_venue or self.venue
+        if self.room_id and self.room:
+            return f"{self.room.name}, {self.room.venue.name}"
+        return venue.name if venue else ""
+
+
+class UnavailabilityReason(models.TextChoices):
+    LEAVE = "leave", "Leave"
+    COURT = "court", "In court"
+    PART_TIME = "part_time", "Part-time day off"
+    SICK = "sick", "Sick"
+    OTHER = "other", "Other"
+
+
+class UnavailabilityQuerySet(models.QuerySet["Unavailability"]):
+    def for_inspection(self, inspection) -> UnavailabilityQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(inspection=inspection)
+
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> UnavailabilityQuerySet:
+        return self.filter(start__lt=end, end__gt=start)
+
+
+class Unavailability(models.Model):
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="unavailabilities"
+    )
+    person = models.ForeignKey(
+        "inspections.Person", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="unavailabilities",
+    )
+    inspector = models.ForeignKey(
+        "inspections.Inspector", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="unavailabilities",
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=16, choices=UnavailabilityReason.choices)
+    note = models.CharField(max_length=200, blank=True)
+
+    objects = UnavailabilityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name_plural = "unavailabilities"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(inspector__isnull=True))
+                | (Q(person__isnull=True) & Q(inspector__isnull=False)),
+                name="unavailability_one_subject",
+            ),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="unavailability_span"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.person or self.inspector
+        return f"{who}: {self.get_reason_display()} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
