@@ -47,7 +47,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy config inspections scheduling evidence calendars
+	$(BIN)/mypy config inspections scheduling evidence calendars annex_a
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -22,13 +22,19 @@ DAY_START = dt.time(8, 0)
 DAY_END = dt.time(18, 0)
 
 
+def _reverser(name: str, slug: str) -> Callable[[int], str]:
+    return lambda pk: reverse(name, kwargs={"slug": slug, "pk": pk})
+
+
 def meeting_url_maker(slug: str) -> Callable[[int], str]:
-    """The meeting detail page of the timetabling work, or a plain link until it exists."""
-    try:
-        reverse("scheduling:meeting-detail", kwargs={"slug": slug, "pk": 0})
-    except NoReverseMatch:
-        return lambda pk: f"/inspections/{slug}/meetings/{pk}/"
-    return lambda pk: reverse("scheduling:meeting-detail", kwargs={"slug": slug, "pk": pk})
+    """The timetabling work's meeting page (by whichever name it has), else a plain link."""
+    for name in ("scheduling:meeting-detail", "scheduling:meeting"):
+        try:
+            reverse(name, kwargs={"slug": slug, "pk": 1})
+        except NoReverseMatch:
+            continue
+        return _reverser(name, slug)
+    return lambda pk: f"/inspections/{slug}/meetings/{pk}/"
 
 
 @dataclass
@@ -106,9 +112,7 @@ def for_venue(meetings: Iterable[MeetingSnapshot], key: str) -> list[MeetingSnap
     return [m for m in meetings if venue_key(m) == key]
 
 
-def day_grid(
-    day_items: list[Item], day: dt.date, inspectors: list[tuple[str, str]]
-) -> DayGrid:
+def day_grid(day_items: list[Item], day: dt.date, inspectors: list[tuple[str, str]]) -> DayGrid:
     """One column per inspector (ref, label), meetings placed by local start and length.
 
     Inspectors with a meeting that day get a column even when not on site; meetings with no

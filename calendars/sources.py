@@ -1,18 +1,20 @@
 """Adapter: where the calendars app reads meetings, releases, rooms and deadlines from.
 
 The timetabling work (scheduling.releases) owns releases; everything here goes through these
-few functions so the rest of the app sees plain snapshots and dataclasses.
+few functions so the rest of the app sees plain snapshots and dataclasses (and tests can swap
+them for hand-made snapshots).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from types import ModuleType
 
-from calendars.feeds import Deadline, room_key, venue_key
+from calendars.feeds import Deadline, room_key, slug, venue_key
 from calendars.models import FeedKind
 from inspections.models import Inspection, Inspector, Person, Task, TaskStatus
+from scheduling import releases
+from scheduling.models import Room, Venue
 from scheduling.snapshots import MeetingSnapshot
 
 
@@ -29,19 +31,8 @@ class Subscriber:
     label: str
 
 
-def _releases() -> ModuleType | None:
-    try:
-        from scheduling import releases
-    except ModuleNotFoundError as exc:  # the timetabling work has not landed yet
-        if exc.name == "scheduling.releases":
-            return None
-        raise
-    return releases
-
-
 def latest_release(inspection: Inspection) -> ReleaseInfo | None:
-    mod = _releases()
-    release = mod.latest_release(inspection) if mod else None
+    release = releases.latest_release(inspection)
     if release is None:
         return None
     return ReleaseInfo(number=release.number, published_at=release.published_at)
@@ -49,13 +40,11 @@ def latest_release(inspection: Inspection) -> ReleaseInfo | None:
 
 def published_meetings(inspection: Inspection) -> list[MeetingSnapshot]:
     """Meetings of the latest published release, cancelled ones included."""
-    mod = _releases()
-    return list(mod.latest_release_meetings(inspection)) if mod else []
+    return list(releases.latest_release_meetings(inspection))
 
 
 def draft_meetings(inspection: Inspection) -> list[MeetingSnapshot]:
-    mod = _releases()
-    return list(mod.draft_meetings(inspection)) if mod else []
+    return list(releases.draft_meetings(inspection))
 
 
 def meetings(inspection: Inspection, draft: bool = False) -> list[MeetingSnapshot]:
@@ -105,13 +94,27 @@ def subscribers(inspection: Inspection) -> list[Subscriber]:
     ]
     for inspector in Inspector.objects.filter(inspection=inspection):
         out.append(
-            Subscriber(FeedKind.INSPECTOR, inspector.ref, f"{inspector.full_name} ({inspector.get_role_display()})")
+            Subscriber(
+                FeedKind.INSPECTOR,
+                inspector.ref,
+                f"{inspector.full_name} ({inspector.get_role_display()})",
+            )
         )
     for person in Person.objects.filter(inspection=inspection):
-        label = f"{person.full_name} ({person.description})" if person.description else person.full_name
+        label = (
+            f"{person.full_name} ({person.description})" if person.description else person.full_name
+        )
         out.append(Subscriber(FeedKind.PERSON, person.ref, label))
-    # Rooms and venues as the plan knows them: the published release and the draft.
+    # Rooms and venues: every bookable one, plus any a release or the draft names.
     rooms, venues = rooms_and_venues(published_meetings(inspection) + draft_meetings(inspection))
+    for venue in Venue.objects.for_inspection(inspection):
+        venues.setdefault(slug(venue.name), venue.name)
+    for room in Room.objects.for_inspection(inspection).select_related("venue"):
+        rooms.setdefault(
+            f"{slug(room.venue.name)}--{slug(room.name)}", f"{room.name}, {room.venue.name}"
+        )
     out += [Subscriber(FeedKind.ROOM, k, v) for k, v in sorted(rooms.items(), key=lambda kv: kv[1])]
-    out += [Subscriber(FeedKind.VENUE, k, v) for k, v in sorted(venues.items(), key=lambda kv: kv[1])]
+    out += [
+        Subscriber(FeedKind.VENUE, k, v) for k, v in sorted(venues.items(), key=lambda kv: kv[1])
+    ]
     return out

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "scheduling",
     "evidence",
     "calendars",
+    "annex_a",
 ]
 
 MIDDLEWARE = [
@@ -133,11 +134,13 @@ SEEDS_DIR = BASE_DIR / "seeds"
 SCENARIO_LOADERS = [
     "scheduling.scenario.load_scenario_meetings",
     "evidence.scenario.load_scenario_evidence",
+    "annex_a.scenario.load_scenario_annex_a",
 ]
 
 # Evidence trackers that report a task's progress, by the workflow template's `progress` key:
 # each a function (inspection) -> inspections.services.progress.Progress | None.
 TASK_PROGRESS_PROVIDERS: dict[str, str] = {
+    "annex_a": "annex_a.progress.annex_a",
     "library": "evidence.progress.library",
     "audits": "evidence.progress.audits",
     "deep_dives": "evidence.progress.deep_dives",
@@ -145,7 +148,10 @@ TASK_PROGRESS_PROVIDERS: dict[str, str] = {
 }
 
 # Functions (inspection) -> None run after day one moves (inside the same transaction).
-DAY_ONE_MOVED_HOOKS: list[str] = []
+DAY_ONE_MOVED_HOOKS: list[str] = ["scheduling.planning.clear_placements_after_day_one_moved"]
+
+# Timetabling: the most case meetings one inspector takes in a day (KITs do not count).
+SCHEDULING_MAX_CASE_MEETINGS_PER_DAY = env_int("SCHEDULING_MAX_CASE_MEETINGS_PER_DAY", 4)
 
 # The function that lists a day's meetings for day sheets:
 # (inspection, date, draft: bool) -> list[dict] in the daysheet JSON shape.

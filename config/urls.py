@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("calendars.urls")),
     path("", include("scheduling.urls")),
     path("", include("evidence.urls")),
+    path("", include("annex_a.urls")),
     path("", include("inspections.urls")),
 ]

@@ -180,7 +180,9 @@ class DeepDive(models.Model):
     class Meta:
         ordering = ["child_id"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "child_id"], name="deep_dive_child_unique"),
+            models.UniqueConstraint(
+                fields=["inspection", "child_id"], name="deep_dive_child_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,17 +8,22 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-# Label, then URL names tried in order (each takes the inspection slug).
-NAV: list[tuple[str, tuple[str, ...]]] = [
-    ("Dashboard", ("inspections:dashboard",)),
-    ("Days", ("inspections:days",)),
-    ("Tasks", ("inspections:tasks",)),
-    ("Meetings", ("scheduling:meetings", "scheduling:meeting-list", "scheduling:meeting_list")),
-    ("Calendar", ("calendars:calendar", "calendars:day", "calendars:week", "calendars:index")),
-    ("Evidence", ("evidence:index", "evidence:library", "evidence:dashboard", "evidence:overview")),
-    ("People", ("inspections:people",)),
-    ("Rooms", ("inspections:rooms",)),
-    ("Search", ("inspections:search",)),
+# Label, URL names tried in order (each takes the inspection slug), and the first path
+# segments under /inspections/<slug>/ that belong to the section.
+NAV: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("Dashboard", ("inspections:dashboard",), ("",)),
+    ("Days", ("inspections:days",), ("days",)),
+    ("Tasks", ("inspections:tasks",), ("tasks",)),
+    ("Meetings", ("scheduling:meetings", "scheduling:meeting-list"), ("meetings",)),
+    ("Calendar", ("calendars:index", "calendars:calendar"), ("calendar", "feeds")),
+    (
+        "Evidence",
+        ("evidence:index", "evidence:overview", "evidence:library", "annex_a:tracker"),
+        ("evidence", "library", "audits", "deep-dives", "children", "annex-a"),
+    ),
+    ("People", ("inspections:people",), ("people", "inspectors")),
+    ("Rooms", ("inspections:rooms",), ("rooms",)),
+    ("Search", ("inspections:search",), ("search",)),
 ]
 
 
@@ -31,32 +36,27 @@ class NavItem:
 
 def _first_url(names: tuple[str, ...], slug: str) -> str | None:
     for name in names:
-        for kwargs in ({"slug": slug}, {"inspection": slug}):
-            try:
-                return reverse(name, kwargs=kwargs)
-            except NoReverseMatch:
-                continue
+        try:
+            return reverse(name, kwargs={"slug": slug})
+        except NoReverseMatch:
+            continue
     return None
 
 
 def nav_items(slug: str, path: str) -> list[NavItem]:
-    items: list[tuple[str, str]] = []
-    for label, names in NAV:
+    base = f"/inspections/{slug}/"
+    section = path[len(base) :].split("/", 1)[0] if path.startswith(base) else None
+    items = []
+    for label, names, sections in NAV:
         url = _first_url(names, slug)
         if url:
-            items.append((label, url))
-    # the longest matching prefix is the current section (the dashboard only on itself)
-    best = max(
-        (url for _, url in items if path == url or (path.startswith(url) and url.count("/") > 3)),
-        key=len,
-        default="",
-    )
-    return [NavItem(label, url, url == best) for label, url in items]
+            items.append(NavItem(label, url, section in sections))
+    return items
 
 
 def inspection_slug(request: HttpRequest) -> str | None:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return None
-    slug = match.kwargs.get("slug") or match.kwargs.get("inspection")
+    slug = match.kwargs.get("slug")
     return slug if isinstance(slug, str) else None

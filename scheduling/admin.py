@@ -71,7 +71,7 @@ class ReleaseMeetingInline(admin.TabularInline):
     model = ReleaseMeeting
     extra = 0
     fields = ["title", "status", "start", "end", "room", "sequence"]
-    readonly_fields = fields
+    readonly_fields = ("title", "status", "start", "end", "room", "sequence")
     can_delete = False
 
 

@@ -1,3 +1,39 @@
-def meetings_for_day(inspection, date, draft=False):  # type: ignore[no-untyped-def]
-    """Filled in by the timetabling work: the day's meetings of the latest release (or draft)."""
-    return []
+"""The meetings part of the daysheet JSON: a day's meetings of the latest release (or the draft)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from inspections.calendar import LONDON, local_date
+from inspections.models import Inspection
+from scheduling.releases import draft_meetings, latest_release_meetings
+from scheduling.snapshots import MeetingSnapshot
+
+
+def snapshot_json(s: MeetingSnapshot) -> dict[str, Any]:
+    return {
+        "uid": s.uid,
+        "title": s.title,
+        "type": s.meeting_type,
+        "start": s.start.astimezone(LONDON).isoformat(),
+        "end": s.end.astimezone(LONDON).isoformat(),
+        "venue": s.venue,
+        "room": s.room,
+        "mode": s.mode,
+        "teams_url": s.teams_url or None,
+        "inspectors": [a.name for a in s.inspectors],
+        "attendees": [a.name for a in s.attendees],
+        "family_count": s.family_count,
+        "child_ids": list(s.child_ids),
+        "status": s.status,
+        "sequence": s.sequence,
+        "release": s.release,
+    }
+
+
+def meetings_for_day(
+    inspection: Inspection, date: dt.date, draft: bool = False
+) -> list[dict[str, Any]]:
+    snapshots = draft_meetings(inspection) if draft else latest_release_meetings(inspection)
+    return [snapshot_json(s) for s in snapshots if local_date(s.start) == date]

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from scheduling import views
 
 app_name = "scheduling"
-urlpatterns: list = []
+base = "inspections/<slug:slug>/meetings/"
+urlpatterns = [
+    path(base, views.meeting_list, name="meetings"),
+    path(base + "<int:pk>/", views.meeting_detail, name="meeting"),
+    path(base + "<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),
+    path(base + "<int:pk>/check/", views.meeting_check, name="meeting-check"),
+    path(base + "<int:pk>/status/", views.meeting_status, name="meeting-status"),
+    path(base + "plan/", views.plan_page, name="plan"),
+    path(base + "plan/start/", views.plan_start, name="plan-start"),
+    path(base + "plan/runs/<int:run_pk>/", views.plan_run, name="plan-run"),
+    path(base + "absence/", views.absence, name="absence"),
+    path(base + "releases/", views.releases, name="releases"),
+    path(base + "releases/publish/", views.release_publish, name="release-publish"),
+]

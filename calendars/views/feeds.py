@@ -25,9 +25,7 @@ def feed(request: HttpRequest, secret: str) -> HttpResponse:
         raise Http404("No such feed.")
     rendered = publishing.render_token(token)
     last_modified = int(rendered.last_modified.timestamp())
-    response = get_conditional_response(
-        request, etag=rendered.etag, last_modified=last_modified
-    )
+    response = get_conditional_response(request, etag=rendered.etag, last_modified=last_modified)
     if response is None:
         response = HttpResponse(rendered.body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{rendered.filename}"'
@@ -73,7 +71,9 @@ def link_action(request: HttpRequest, slug: str) -> HttpResponse:
         created = len(tokens.ensure_tokens(inspection))
         messages.success(request, f"Every subscriber has a feed link ({created} links).")
         return redirect("calendars:links", slug=slug)
-    token = FeedToken.objects.filter(inspection=inspection, pk=request.POST.get("token") or 0).first()
+    token = FeedToken.objects.filter(
+        inspection=inspection, pk=request.POST.get("token") or 0
+    ).first()
     if token is None:
         messages.error(request, "That feed link no longer exists: reload the page and try again.")
         return redirect("calendars:links", slug=slug)

@@ -36,8 +36,8 @@ ALIASES = {
     "closing the loop done": "loop closed",
     "actions done": "loop closed",
 }
-# Letters, digits and - _ / only: a child ID, never a name.
-CHILD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_/-]{0,31}")
+# Letters, digits, - and _ only: a child ID, never a name (and safe in a URL).
+CHILD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 JUDGEMENTS = {
     "outstanding": Judgement.OUTSTANDING,
     "1": Judgement.OUTSTANDING,
@@ -76,7 +76,9 @@ def parse_judgement(text: str) -> str:
     )
 
 
-def filter_audits(inspection: Inspection, judgement: str = "", chosen: str = "", child: str = "") -> AuditQuerySet:
+def filter_audits(
+    inspection: Inspection, judgement: str = "", chosen: str = "", child: str = ""
+) -> AuditQuerySet:
     audits = Audit.objects.for_inspection(inspection).select_related("deep_dive")
     if judgement in Judgement.values:
         audits = audits.filter(judgement=judgement)
@@ -113,7 +115,7 @@ def import_audits(inspection: Inspection, filename: str, data: bytes) -> ImportR
             # never echo it back: it may be a name typed in the wrong column
             problems.append(
                 f"{table.where(number, 'child id')}: not a child ID "
-                "(letters, digits, - _ / only, up to 32 characters)"
+                "(letters, digits, - and _ only, up to 32 characters)"
             )
         audit_date = None
         try:
@@ -153,7 +155,9 @@ def import_audits(inspection: Inspection, filename: str, data: bytes) -> ImportR
             **values,
         }
     if problems:
-        raise ImportFailed(f"{filename}: {len(problems)} problem(s); nothing was imported.", problems)
+        raise ImportFailed(
+            f"{filename}: {len(problems)} problem(s); nothing was imported.", problems
+        )
     if not parsed:
         raise DomainError(f"{filename}: no audits found below the header row.")
     return write_audits(inspection, parsed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from evidence.models import (
@@ -69,7 +69,8 @@ def choose_audit(
         chosen_at=now or timezone.now(),
     )
     CasePackPart.objects.bulk_create(
-        CasePackPart(deep_dive=deep_dive, part=part, position=i) for i, part in enumerate(PART_ORDER)
+        CasePackPart(deep_dive=deep_dive, part=part, position=i)
+        for i, part in enumerate(PART_ORDER)
     )
     return deep_dive
 
@@ -127,7 +128,7 @@ class ChildMeeting:
     url: str
 
 
-def _meeting_model() -> type | None:
+def _meeting_model() -> type[models.Model] | None:
     """scheduling.models.Meeting with a child_ids field, or None while it does not exist."""
     from django.apps import apps
     from django.core.exceptions import FieldDoesNotExist
@@ -143,36 +144,45 @@ def _meeting_model() -> type | None:
     return model
 
 
-def meetings_for_children(inspection: Inspection, child_ids: list[str]) -> dict[str, list[ChildMeeting]]:
-    """The practitioner case discussions about each child, in one query ({} without Meeting)."""
+def _meeting_url(inspection: Inspection, pk: int) -> str:
     from django.urls import NoReverseMatch, reverse
 
+    for name in ("scheduling:meeting-detail", "scheduling:meeting"):
+        try:
+            return reverse(name, kwargs={"slug": inspection.slug, "pk": pk})
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def meetings_for_children(
+    inspection: Inspection, child_ids: list[str]
+) -> dict[str, list[ChildMeeting]]:
+    """The practitioner case discussions about each child, in one query (none without Meeting)."""
     model = _meeting_model()
     wanted = {c.upper() for c in child_ids}
     found: dict[str, list[ChildMeeting]] = {c: [] for c in wanted}
     if model is None or not wanted:
         return found
-    meetings = model.objects.filter(inspection=inspection)  # type: ignore[attr-defined]
+    names = [f.name for f in model._meta.get_fields()]
+    fields = [f for f in ("title", "start", "status", "child_ids") if f in names]
+    meetings = model.objects.filter(inspection=inspection).only(*fields)  # type: ignore[attr-defined]
     # child_ids is a JSON list: SQLite cannot filter inside it, so match in Python.
     for meeting in meetings:
         ids = {str(c).upper() for c in (meeting.child_ids or [])} & wanted
-        if not ids:
+        if not ids or getattr(meeting, "status", "") == "cancelled":
             continue
-        try:
-            url = reverse(
-                "scheduling:meeting-detail", kwargs={"slug": inspection.slug, "pk": meeting.pk}
-            )
-        except NoReverseMatch:
-            url = ""
         item = ChildMeeting(
             title=str(getattr(meeting, "title", "") or meeting),
-            start=getattr(meeting, "start", None) or getattr(meeting, "starts_at", None),
-            url=url,
+            start=getattr(meeting, "start", None),
+            url=_meeting_url(inspection, meeting.pk),
         )
         for child_id in ids:
             found[child_id].append(item)
     for items in found.values():
-        items.sort(key=lambda m: (m.start is None, m.start or dt.datetime.min.replace(tzinfo=dt.UTC)))
+        items.sort(
+            key=lambda m: (m.start is None, m.start or dt.datetime.min.replace(tzinfo=dt.UTC))
+        )
     return found
 
 

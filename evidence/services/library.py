@@ -198,7 +198,9 @@ def import_library(inspection: Inspection, filename: str, data: bytes) -> Import
             "notes": row.get("notes", ""),
         }
     if problems:
-        raise ImportFailed(f"{filename}: {len(problems)} problem(s); nothing was imported.", problems)
+        raise ImportFailed(
+            f"{filename}: {len(problems)} problem(s); nothing was imported.", problems
+        )
     if not parsed:
         raise DomainError(f"{filename}: no documents found below the header row.")
     return _write(inspection, parsed)
@@ -212,7 +214,9 @@ def _write(inspection: Inspection, parsed: dict[str, dict[str, object]]) -> Impo
     for ref, values in parsed.items():
         document = existing.get(ref)
         if document is None:
-            new.append(LibraryDocument(inspection=inspection, ref=ref, status_changed_at=now, **values))
+            new.append(
+                LibraryDocument(inspection=inspection, ref=ref, status_changed_at=now, **values)
+            )
             continue
         if document.status != values["status"]:
             document.status_changed_at = now

@@ -35,12 +35,16 @@ class Table:
             raise DomainError(f"{filename}: the file is empty.") from None
         normalised = [normalise_header(h) for h in header]
         if personal_check:
-            personal = [h for h, n in zip(header, normalised, strict=True) if PERSONAL_HEADERS.search(n)]
+            personal = [
+                h for h, n in zip(header, normalised, strict=True) if PERSONAL_HEADERS.search(n)
+            ]
             if personal:
                 raise ImportFailed(
                     f"{filename}: nothing was imported: the planner keeps child IDs only.",
-                    [f"row 1: remove column {h!r} (names and dates of birth are not kept)"
-                     for h in personal],
+                    [
+                        f"row 1: remove column {h!r} (names and dates of birth are not kept)"
+                        for h in personal
+                    ],
                 )
         self.columns = [aliases.get(n, n) for n in normalised]
         missing = [c for c in required if c not in self.columns]
@@ -102,7 +106,9 @@ class PeopleIndex:
     def find(self, text: str) -> Person:
         matches = self._by_key.get(text.strip().lower(), [])
         if not matches:
-            raise ValueError(f"{text!r} is not a person of this inspection (use a ref, email or name)")
+            raise ValueError(
+                f"{text!r} is not a person of this inspection (use a ref, email or name)"
+            )
         if len({p.pk for p in matches}) > 1:
             raise ValueError(f"{text!r} matches {len(matches)} people; use their ref or email")
         return matches[0]

@@ -18,6 +18,7 @@ from inspections.calendar import LONDON, local_date
 from inspections.models import Inspection, Task, TaskStatus
 from inspections.services.daysheet import DaySheet, build_daysheet
 from inspections.services.integrations import extra_items
+from inspections.services.schedule_notices import release_changes, schedule_risks
 from inspections.services.progress import Progress, progress_map, risk_text
 
 # The evidence trackers, by the workflow template's `progress` key, in the order they fall due.
@@ -29,6 +30,9 @@ EVIDENCE_SOURCES: dict[str, str] = {
     "case_packs": "Case-record packs",
 }
 DEADLINE_COUNT = 5
+# The meetings timeline runs 08:00-20:00: evening visits to children's homes end late.
+TIMELINE_START, TIMELINE_END = 8 * 60, 20 * 60
+TIMELINE_HOURS = [f"{h:02d}:00" for h in range(TIMELINE_START // 60, TIMELINE_END // 60)]
 
 
 @dataclass
@@ -73,6 +77,18 @@ class TimelineMeeting:
     @property
     def minutes(self) -> int:
         return max(15, int((self.end - self.start).total_seconds() // 60))
+
+    # Grid columns for the wide-screen timeline (a zero-width first column, then 15 minutes
+    # each); narrow screens show the same items as a plain list.
+    @property
+    def grid_start(self) -> int:
+        start = min(max(self.start_minute, TIMELINE_START), TIMELINE_END - 15)
+        return (start - TIMELINE_START) // 15 + 2
+
+    @property
+    def grid_span(self) -> int:
+        start = min(max(self.start_minute, TIMELINE_START), TIMELINE_END - 15)
+        return max(1, min(self.minutes, TIMELINE_END - start) // 15)
 
 
 @dataclass
@@ -241,11 +257,14 @@ def build_dashboard(inspection: Inspection, now: dt.datetime | None = None) -> D
         )
         for t in overdue_list
     ]
-    risks += [
-        Notice(text=f"{d.label}: {d.risk}", kind="evidence", when=d.task.due_at)
-        for d in deadlines
-        if d.risk
-    ]
+    seen_sources: set[str] = set()
+    for d in deadlines:
+        # one line per tracker: its earliest deadline at risk
+        if d.risk and d.task.progress_source not in seen_sources:
+            seen_sources.add(d.task.progress_source)
+            text = d.risk[:1].upper() + d.risk[1:]
+            risks.append(Notice(text=text, kind="evidence", when=d.task.due_at))
+    risks += schedule_risks(inspection, now)
     risks += extra_items("DASHBOARD_RISKS", inspection, now)
 
     changed = (
@@ -262,6 +281,7 @@ def build_dashboard(inspection: Inspection, now: dt.datetime | None = None) -> D
         )
         for t in changed
     ]
+    changes = release_changes(inspection, now) + changes
     changes += extra_items("DASHBOARD_CHANGES", inspection, now)
 
     return Dashboard(

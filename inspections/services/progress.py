@@ -48,12 +48,19 @@ def progress_map(inspection: Inspection, sources: set[str]) -> dict[str, Progres
     return {source: progress_for(inspection, source) for source in sorted(sources) if source}
 
 
+def _span(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{max(minutes, 1)} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"
+
+
 def risk_text(progress: Progress, due_at: dt.datetime, now: dt.datetime) -> str:
-    if not progress.risk or progress.done >= progress.total:
+    """ "library: 41 documents not yet quality-assured, due in 3 h" (or "overdue by 2 days")."""
+    if not progress.risk or (progress.total and progress.done >= progress.total):
         return ""
-    left = due_at - now
-    if left.total_seconds() <= 0:
-        return f"{progress.risk}, overdue"
-    hours = left.total_seconds() / 3600
-    when = f"due in {int(hours)} h" if hours < 48 else f"due in {left.days} days"
+    left = (due_at - now).total_seconds()
+    when = f"due in {_span(left)}" if left > 0 else f"overdue by {_span(-left)}"
     return f"{progress.risk}, {when}"

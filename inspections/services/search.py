@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Model, Q
+from django.db.models import CharField, Model, Q, TextField
 from django.urls import NoReverseMatch, reverse
 
 from inspections.models import Inspection
@@ -48,6 +48,12 @@ class Hit:
     url: str
 
 
+def _is_text(cls: type[Model], name: str) -> bool:
+    if not has_field(cls, name):
+        return False
+    return isinstance(cls._meta.get_field(name), CharField | TextField)
+
+
 def _url(obj: Model, inspection: Inspection, kind: str) -> str:
     getter = getattr(obj, "get_absolute_url", None)
     if callable(getter):
@@ -57,6 +63,19 @@ def _url(obj: Model, inspection: Inspection, kind: str) -> str:
             pass
     slug = inspection.slug
     name = type(obj).__name__
+    child_id = getattr(obj, "child_id", None)
+    if isinstance(child_id, str) and child_id:
+        found = _reverse("evidence:child", slug=slug, child_id=child_id)
+        if found:
+            return found
+    if name == "LibraryDocument":
+        found = _reverse("evidence:library", slug=slug)
+        if found:
+            return found + f"#document-{obj.pk}"
+    if name in ("Meeting", "Venue"):
+        found = _reverse(f"scheduling:{name.lower()}", slug=slug, pk=obj.pk)
+        if found:
+            return found
     if name == "Task":
         return reverse("inspections:day", args=[slug, obj.due_day]) + f"#task-{obj.pk}"  # type: ignore[attr-defined]
     if name == "Person":
@@ -64,6 +83,13 @@ def _url(obj: Model, inspection: Inspection, kind: str) -> str:
     if name == "Inspector":
         return reverse("inspections:inspectors", args=[slug]) + f"#inspector-{obj.pk}"
     return ""
+
+
+def _reverse(name: str, **kwargs: object) -> str:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
 
 
 def _detail(obj: Model) -> str:
@@ -87,7 +113,7 @@ def search(inspection: Inspection, query: str) -> list[Hit]:
         if cls is None or cls in seen or not has_field(cls, "inspection"):
             continue
         seen.add(cls)
-        usable = [f for f in fields if has_field(cls, f)]
+        usable = [f for f in fields if _is_text(cls, f)]
         if not usable:
             continue
         condition = Q()

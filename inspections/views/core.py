@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from inspections.calendar import local_date, to_utc
 from inspections.models import Inspection, Task, TaskStatus
-from inspections.services.dashboard import meeting_lanes
+from inspections.services.dashboard import TIMELINE_HOURS, meeting_lanes
+from inspections.services.integrations import model
 from inspections.services.daysheet import build_daysheet
 from inspections.services.errors import DomainError, ImportFailed
 from inspections.services.people_import import import_people
@@ -63,7 +64,7 @@ def days(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "number": n,
                 "date": date,
-                "description": calendar.describe_day(n),
+                "stage": calendar.describe_day(n).split(" · ", 1)[-1],
                 "total": counts.get(n, {}).get("total", 0),
                 "open": counts.get(n, {}).get("open", 0),
                 "today": n == today_day,
@@ -93,6 +94,8 @@ def day_sheet(request: HttpRequest, slug: str, day: int) -> HttpResponse:
             "sheet": sheet,
             "role": role,
             "lanes": meeting_lanes(sheet.meetings),
+            "hours": TIMELINE_HOURS,
+            "has_scheduling": model("scheduling", "Meeting") is not None,
             "previous_day": day - 1 if day > 1 else None,
             "next_day": day + 1 if day < calendar.last_day else None,
         },
@@ -111,7 +114,11 @@ def task_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         error = note = str(exc)
     if request.htmx:  # type: ignore[attr-defined]
         # in place: the row comes back with the new status, or with the reason it can't change
-        task = Task.objects.select_related("owner").prefetch_related("depends_on").get(pk=task.pk)
+        task = (
+            Task.objects.select_related("owner", "inspection")
+            .prefetch_related("depends_on")
+            .get(pk=task.pk)
+        )
         progress = progress_for(task.inspection, task.progress_source) if task.progress_source else None
         now = timezone.now()
         day_start = to_utc(local_date(now), dt.time(0))

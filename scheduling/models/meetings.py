@@ -5,6 +5,8 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
+from inspections.calendar import LONDON
+
 
 class Mode(models.TextChoices):
     IN_PERSON = "in_person", "In person"
@@ -84,12 +86,14 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return self.filter(start__lt=end, end__gt=start)
 
     def involving_inspector(self, inspector) -> MeetingQuerySet:  # type: ignore[no-untyped-def]
-        return self.filter(Q(assigned_inspectors=inspector) | Q(required_inspectors=inspector)).distinct()
+        return self.filter(
+            Q(assigned_inspectors=inspector) | Q(required_inspectors=inspector)
+        ).distinct()
 
     def with_people(self) -> MeetingQuerySet:
-        return self.select_related("meeting_type", "room", "room__venue", "venue").prefetch_related(
-            "assigned_inspectors", "required_inspectors", "attendees"
-        )
+        return self.select_related(
+            "meeting_type", "room", "room__venue", "venue", "placed_venue"
+        ).prefetch_related("assigned_inspectors", "required_inspectors", "attendees")
 
 
 class Meeting(models.Model):
@@ -109,9 +113,7 @@ class Meeting(models.Model):
     required_inspectors = models.ManyToManyField(
         "inspections.Inspector", blank=True, related_name="required_meetings"
     )
-    attendees = models.ManyToManyField(
-        "inspections.Person", blank=True, related_name="meetings"
-    )
+    attendees = models.ManyToManyField("inspections.Person", blank=True, related_name="meetings")
     family_count = models.PositiveSmallIntegerField(
         default=0, help_text="Children, young people or family members attending: a count only."
     )
@@ -125,11 +127,17 @@ class Meeting(models.Model):
     fixed_time = models.TimeField(null=True, blank=True)
     preferred_time = models.TimeField(null=True, blank=True)
     venue = models.ForeignKey(
-        "scheduling.Venue", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="meetings", help_text="Where it must happen (visits, site-bound meetings).",
+        "scheduling.Venue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        help_text="Where it must happen (visits, site-bound meetings).",
     )
     equipment = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
+    status = models.CharField(
+        max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
+    )
     version = models.PositiveIntegerField(default=1)
     # The draft placement: what the solver and manual edits write; releases freeze it.
     start = models.DateTimeField(null=True, blank=True)
@@ -197,11 +205,17 @@ class Unavailability(models.Model):
         "inspections.Inspection", on_delete=models.CASCADE, related_name="unavailabilities"
     )
     person = models.ForeignKey(
-        "inspections.Person", null=True, blank=True, on_delete=models.CASCADE,
+        "inspections.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="unavailabilities",
     )
     inspector = models.ForeignKey(
-        "inspections.Inspector", null=True, blank=True, on_delete=models.CASCADE,
+        "inspections.Inspector",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="unavailabilities",
     )
     start = models.DateTimeField()
@@ -220,9 +234,12 @@ class Unavailability(models.Model):
                 | (Q(person__isnull=True) & Q(inspector__isnull=False)),
                 name="unavailability_one_subject",
             ),
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="unavailability_span"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="unavailability_span"
+            ),
         ]
 
     def __str__(self) -> str:
         who = self.person or self.inspector
-        return f"{who}: {self.get_reason_display()} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+        start, end = self.start.astimezone(LONDON), self.end.astimezone(LONDON)
+        return f"{who}: {self.get_reason_display()} {start:%a %-d %b %Y %H:%M}–{end:%a %H:%M}"

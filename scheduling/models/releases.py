@@ -64,7 +64,9 @@ class ReleaseMeeting(models.Model):
     class Meta:
         ordering = ["start", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["release", "meeting_pk"], name="release_meeting_unique"),
+            models.UniqueConstraint(
+                fields=["release", "meeting_pk"], name="release_meeting_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,7 +91,9 @@ class PlanRun(models.Model):
     inspection = models.ForeignKey(
         "inspections.Inspection", on_delete=models.CASCADE, related_name="plan_runs"
     )
-    status = models.CharField(max_length=16, choices=PlanRunStatus.choices, default=PlanRunStatus.QUEUED)
+    status = models.CharField(
+        max_length=16, choices=PlanRunStatus.choices, default=PlanRunStatus.QUEUED
+    )
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent.")
     stage = models.CharField(max_length=120, blank=True)
     time_limit = models.FloatField(default=10.0)

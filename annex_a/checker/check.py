@@ -1,0 +1,355 @@
+"""The Annexe A check: spec + rows (iterators) -> findings. Keeps counts and findings, never rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from annex_a.checker.cells import (
+    CellProblem,
+    as_text,
+    is_blank,
+    parse_date,
+    parse_int,
+    screen,
+    shown,
+)
+from annex_a.checker.headers import match_headers
+from annex_a.checker.report import CheckReport, Finding, ListResult
+from annex_a.checker.spec import AnnexASpec, ColumnSpec, ListSpec, list_number_from_name
+
+# Findings kept per list, column and kind; the rest are counted, so a column that is wrong on
+# every one of 100,000 rows costs 50 findings, not 100,000.
+KEEP_PER_KIND = 50
+Rows = Iterable[tuple[int, Sequence[object]]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One sheet of a workbook or one CSV file."""
+
+    name: str
+    rows: Rows
+    list_number: int | None = None
+
+    @property
+    def number(self) -> int | None:
+        return self.list_number or list_number_from_name(self.name)
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+class ListChecker:
+    def __init__(
+        self,
+        spec: ListSpec,
+        notification: dt.date,
+        source: str,
+        keep: int = KEEP_PER_KIND,
+        keep_ids: bool = True,
+    ):
+        self.spec = spec
+        self.notification = notification
+        self.start, _ = spec.period(notification)
+        self.result = ListResult(spec.number, spec.name, source)
+        self.keep = keep
+        self.kept: dict[tuple[str, str], int] = {}
+        self.positions: dict[str, int] | None = None
+        self.keep_ids = keep_ids  # only lists that others depend on need their child IDs
+        self.ids: set[str] = set()
+        self.seen: dict[int, int] = {}  # hash of a row's cells -> first row number
+        # per dependency: (row, child ID) of rows it applies to
+        self.dependents: list[list[tuple[int, str]]] = [[] for _ in spec.depends]
+        self._plan: list[tuple[int, ColumnSpec]] = []
+
+    def add(self, finding: Finding) -> None:
+        self.result.counts[finding.kind] += 1
+        key = (finding.column, finding.kind)
+        n = self.kept.get(key, 0)
+        if n < self.keep:
+            self.result.findings.append(finding)
+        self.kept[key] = n + 1
+
+    def header(self, row: int, cells: Sequence[object]) -> None:
+        match = match_headers(self.spec, cells, row)
+        self.positions = match.positions
+        self.result.header_map = match.taken
+        self.result.notes.extend(match.notes)
+        for f in match.findings:
+            self.add(f)
+        self._plan = [
+            (match.positions[c.name], c) for c in self.spec.columns if c.name in match.positions
+        ]
+
+    def row(self, row: int, cells: Sequence[object]) -> None:
+        assert self.positions is not None
+        self.result.rows += 1
+        width = len(cells)
+        id_index = self.positions.get(self.spec.id_column)
+        raw_id = cells[id_index] if id_index is not None and id_index < width else None
+        child_id = "" if is_blank(raw_id) else as_text(raw_id)[:64]
+        if child_id and not any(ch.isdigit() for ch in child_id):
+            # IDs carry digits; a cell without any may hold a name, which must not be kept
+            self.add(
+                Finding(
+                    self.spec.number,
+                    row,
+                    self.spec.id_column,
+                    f"{self.spec.id_column} has no digits: it does not look like an ID "
+                    "(is a name in this column?)",
+                    kind="id",
+                )
+            )
+            child_id = ""
+        dates: dict[str, dt.date] = {}
+        blanks: set[str] = set()
+        for index, column in self._plan:
+            value = cells[index] if index < width else None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                blanks.add(column.name)
+                if column.mandatory:
+                    self.add(
+                        Finding(
+                            self.spec.number,
+                            row,
+                            column.name,
+                            f"{column.name} is blank but mandatory",
+                            child_id,
+                            "blank",
+                        )
+                    )
+                continue
+            try:
+                screen(value)
+                if column.type == "date":
+                    day = parse_date(value, column.sensitive)
+                    self._check_date(row, column, day, child_id)
+                    dates[column.name] = day
+                elif column.type == "int":
+                    parse_int(value)
+                elif column.type == "code":
+                    assert column.codes is not None
+                    text = as_text(value)
+                    if column.codes.lookup(text) is None:
+                        raise CellProblem(
+                            "code",
+                            f"{shown(value)} is not a {column.name} code "
+                            f"(expected {column.codes.describe()})",
+                        )
+            except CellProblem as problem:
+                self.add(
+                    Finding(
+                        self.spec.number,
+                        row,
+                        column.name,
+                        f"{column.name} {problem.message}"
+                        if problem.kind != "code"
+                        else problem.message,
+                        child_id,
+                        problem.kind,
+                    )
+                )
+        if child_id and self.keep_ids:
+            self.ids.add(child_id)
+        # duplicates: the whole row, trailing empty cells ignored
+        end = width
+        while end and is_blank(cells[end - 1]):
+            end -= 1
+        key = hash(tuple(cells[:end]))
+        first = self.seen.get(key)
+        if first is None:
+            self.seen[key] = row
+        else:
+            self.add(
+                Finding(
+                    self.spec.number, row, "", f"duplicate of row {first}", child_id, "duplicate"
+                )
+            )
+        for n, dep in enumerate(self.spec.depends):
+            if not child_id:
+                continue
+            if dep.when_in_period:
+                started = dates.get(dep.when_in_period)
+                if started is None or not self.start <= started <= self.notification:
+                    continue
+            if dep.when_blank and dep.when_blank not in blanks:
+                continue
+            self.dependents[n].append((row, child_id))
+
+    def _check_date(self, row: int, column: ColumnSpec, day: dt.date, child_id: str) -> None:
+        if column.sensitive:  # a date of birth: say what is wrong, never which date
+            if day > self.notification:
+                self.add(
+                    Finding(
+                        self.spec.number,
+                        row,
+                        column.name,
+                        f"{column.name} is after the notification date",
+                        child_id,
+                        "period",
+                    )
+                )
+            elif day.year < 1990:
+                self.add(
+                    Finding(
+                        self.spec.number,
+                        row,
+                        column.name,
+                        f"{column.name} is implausibly early",
+                        child_id,
+                        "period",
+                    )
+                )
+            return
+        if day > self.notification:
+            self.add(
+                Finding(
+                    self.spec.number,
+                    row,
+                    column.name,
+                    f"{column.name} {_fmt(day)} is after the notification date "
+                    f"{_fmt(self.notification)}",
+                    child_id,
+                    "period",
+                )
+            )
+        elif column.period == "within" and day < self.start:
+            self.add(
+                Finding(
+                    self.spec.number,
+                    row,
+                    column.name,
+                    f"{column.name} {_fmt(day)} is out of period: before {_fmt(self.start)}",
+                    child_id,
+                    "period",
+                )
+            )
+        elif day.year < 1950:
+            self.add(
+                Finding(
+                    self.spec.number,
+                    row,
+                    column.name,
+                    f"{column.name} {_fmt(day)} is implausibly early",
+                    child_id,
+                    "period",
+                )
+            )
+
+    def consume(self, rows: Rows, tick: Callable[[int], None] | None = None) -> None:
+        for number, cells in rows:
+            if not any(not is_blank(c) for c in cells):
+                continue
+            if self.positions is None:
+                if sum(1 for c in cells if not is_blank(c)) < 2:
+                    self.result.notes.append(f"row {number} skipped above the header row")
+                    continue
+                self.header(number, cells)
+                continue
+            self.row(number, cells)
+            if tick is not None and self.result.rows % 1000 == 0:
+                tick(1000)
+        if tick is not None:
+            tick(self.result.rows % 1000)
+        if self.positions is None:
+            self.add(Finding(self.spec.number, None, "", "no header row and no data", kind="sheet"))
+
+
+def check_sources(
+    spec: AnnexASpec,
+    sources: Iterable[Source],
+    notification: dt.date,
+    *,
+    expect_all: bool = True,
+    on_rows: Callable[[int], None] | None = None,
+    keep: int = KEEP_PER_KIND,
+) -> CheckReport:
+    """Check each source as the list its name gives; then the lists against each other.
+
+    expect_all: a workbook should hold all eleven lists, so a missing one is a finding; with
+    separate CSV files it is only a note.
+    on_rows(n): called as rows are read (every 1,000), for progress.
+    """
+    report = CheckReport()
+    checkers: dict[int, ListChecker] = {}
+    for source in sources:
+        number = source.number
+        if number is None and source.name.lower().endswith(".csv"):
+            report.findings.append(
+                Finding(
+                    None,
+                    None,
+                    "",
+                    f"{source.name!r}: the file name does "
+                    "not say which list it is: name it like 'List 3.csv'",
+                    kind="sheet",
+                )
+            )
+            _drain(source.rows)
+            continue
+        if number is None or number not in {s.number for s in spec.lists}:
+            report.notes.append(
+                f"{source.name!r} is not one of the lists (List 1 to List "
+                f"{len(spec.lists)}): ignored"
+            )
+            _drain(source.rows)
+            continue
+        if number in checkers:
+            report.findings.append(
+                Finding(
+                    number,
+                    None,
+                    "",
+                    f"{source.name!r} is a second copy of list {number}: ignored",
+                    kind="sheet",
+                )
+            )
+            _drain(source.rows)
+            continue
+        depended_on = {d.list for s in spec.lists for d in s.depends}
+        checker = ListChecker(
+            spec.get(number), notification, source.name, keep, keep_ids=number in depended_on
+        )
+        checker.consume(source.rows, on_rows)
+        checkers[number] = checker
+        report.lists[number] = checker.result
+    for list_spec in spec.lists:
+        if list_spec.number not in checkers:
+            text = f"{list_spec.title} is not in the upload"
+            if expect_all:
+                report.findings.append(
+                    Finding(list_spec.number, None, "", text, kind="missing_list")
+                )
+            else:
+                report.notes.append(text)
+    for number, checker in checkers.items():
+        for dep, candidates in zip(checker.spec.depends, checker.dependents, strict=True):
+            other = checkers.get(dep.list)
+            if other is None:
+                checker.result.notes.append(
+                    f"not compared with list {dep.list}: it is not in the upload"
+                )
+                continue
+            for row, child_id in candidates:
+                if child_id not in other.ids:
+                    checker.add(
+                        Finding(
+                            number,
+                            row,
+                            checker.spec.id_column,
+                            f"child is not on list {dep.list}: {dep.why}",
+                            child_id,
+                            "dependency",
+                        )
+                    )
+    return report
+
+
+def _drain(rows: Rows) -> None:
+    # Reading on keeps streamed readers in step (and closes them); nothing is kept.
+    iterator: Iterator[object] = iter(rows)
+    for _ in iterator:
+        pass

@@ -1,0 +1,173 @@
+"""Annexe A per inspection: the eleven lists' checklists, and file checks with their findings.
+
+A file check keeps counts and findings (list, row, column, message, child ID), never the rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class ListStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    ISSUES = "issues", "Issues found"
+    SIGNED_OFF = "signed_off", "Signed off"
+    UPLOADED = "uploaded", "Uploaded"
+
+
+# Red/amber/green for pages and the Excel export.
+STATUS_RAG = {
+    ListStatus.NOT_STARTED: "red",
+    ListStatus.ISSUES: "red",
+    ListStatus.IN_PROGRESS: "amber",
+    ListStatus.SIGNED_OFF: "green",
+    ListStatus.UPLOADED: "green",
+}
+
+# The checklist, in the order the work is done: field name -> what it means.
+CHECKLIST = {
+    "extract_run": "Extract run from the children's records system",
+    "checks_passed": "Data-quality checks passed",
+    "reconciled": "Reconciled with performance figures",
+    "signed_off": "Signed off by the owner",
+    "uploaded": "Uploaded to Ofsted by day 2",
+}
+
+
+class AnnexAListQuerySet(models.QuerySet["AnnexAList"]):
+    def signed_off(self) -> AnnexAListQuerySet:
+        return self.filter(status__in=[ListStatus.SIGNED_OFF, ListStatus.UPLOADED])
+
+    def not_signed_off(self) -> AnnexAListQuerySet:
+        return self.exclude(status__in=[ListStatus.SIGNED_OFF, ListStatus.UPLOADED])
+
+    def uploaded(self) -> AnnexAListQuerySet:
+        return self.filter(status=ListStatus.UPLOADED)
+
+
+class AnnexAList(models.Model):
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="annex_a_lists"
+    )
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=120)
+    period_months = models.PositiveSmallIntegerField(default=6)
+    owner = models.ForeignKey(
+        "inspections.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="annex_a_lists",
+    )
+    status = models.CharField(
+        max_length=16, choices=ListStatus.choices, default=ListStatus.NOT_STARTED
+    )
+    extract_run = models.BooleanField(default=False)
+    checks_passed = models.BooleanField(default=False)
+    reconciled = models.BooleanField(default=False)
+    signed_off = models.BooleanField(default=False)
+    uploaded = models.BooleanField(default=False)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnexAListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["inspection", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "number"], name="annex_a_list_unique"),
+        ]
+        verbose_name = "Annexe A list"
+
+    def __str__(self) -> str:
+        return f"List {self.number}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("annex_a:tracker", args=[self.inspection.slug]) + f"#list-{self.number}"
+
+    @property
+    def rag(self) -> str:
+        return STATUS_RAG.get(ListStatus(self.status), "red")
+
+    def checklist(self) -> list[tuple[str, str, bool]]:
+        return [(field, label, bool(getattr(self, field))) for field, label in CHECKLIST.items()]
+
+
+class CheckStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"
+
+
+class FileCheck(models.Model):
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="annex_a_checks"
+    )
+    file_names = models.JSONField(default=list, help_text="Names of the uploaded files.")
+    # Storage names of the uploads while waiting for the check; emptied (files deleted) after.
+    stored_files = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=16, choices=CheckStatus.choices, default=CheckStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    message = models.TextField(blank=True, help_text="Why a file was refused, or a summary.")
+    rows = models.PositiveIntegerField(default=0)
+    finding_count = models.PositiveIntegerField(default=0)
+    # {"3": {"name":..., "source":..., "rows":..., "findings":..., "counts": {...}, "header_map": {...}}}
+    list_counts = models.JSONField(default=dict, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Annexe A check {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (CheckStatus.DONE, CheckStatus.REFUSED, CheckStatus.FAILED)
+
+
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def for_list(self, number: int) -> FindingQuerySet:
+        return self.filter(list_number=number)
+
+    def about_upload(self) -> FindingQuerySet:
+        return self.filter(Q(list_number__isnull=True) | Q(kind="missing_list"))
+
+
+class Finding(models.Model):
+    check_run = models.ForeignKey(FileCheck, on_delete=models.CASCADE, related_name="findings")
+    list_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    row = models.PositiveIntegerField(null=True, blank=True)
+    column = models.CharField(max_length=255, blank=True)
+    message = models.TextField()
+    child_id = models.CharField(max_length=64, blank=True)
+    kind = models.CharField(max_length=32, blank=True)
+    severity = models.CharField(max_length=16, default="error")
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["list_number", "row", "pk"]
+        indexes = [models.Index(fields=["check_run", "list_number"])]
+
+    def __str__(self) -> str:
+        return self.message

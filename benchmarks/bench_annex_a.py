@@ -1,0 +1,83 @@
+"""Annexe A file check on a generated 100,000-row workbook, against plain openpyxl read-only
+iteration of the same file: rows per second and peak memory (tracemalloc), with ratios."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+ROWS = int(os.environ.get("BENCH_ANNEX_A_ROWS", "100000"))
+NOTIFICATION = dt.date(2025, 6, 16)
+SPEC_PATH = Path(__file__).resolve().parent.parent / "seeds" / "annex-a.toml"
+
+
+def _baseline(path: Path) -> int:
+    from openpyxl import load_workbook
+
+    rows = 0
+    with open(path, "rb") as fh:
+        workbook = load_workbook(fh, read_only=True)
+        try:
+            for sheet in workbook.worksheets:
+                for _ in sheet.iter_rows(values_only=True):
+                    rows += 1
+        finally:
+            workbook.close()
+    return rows
+
+
+def _checker(path: Path) -> int:
+    from annex_a.checker import check_sources, load_spec
+    from annex_a.readers import open_upload
+
+    spec = load_spec(SPEC_PATH)
+    with open(path, "rb") as fh, open_upload(path.name, fh) as upload:
+        report = check_sources(spec, upload.sources, NOTIFICATION)
+    if report.finding_count:
+        raise AssertionError(f"a generated workbook should be clean: {report.all_findings()[:3]}")
+    return report.rows + len(report.lists)  # header rows, to compare with the baseline's count
+
+
+def _measure(fn: Callable[[Path], int], path: Path) -> tuple[int, float, int]:
+    started = time.perf_counter()
+    rows = fn(path)
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    try:
+        fn(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return rows, seconds, peak
+
+
+def run() -> None:
+    from annex_a.checker import load_spec
+    from annex_a.sample import counts_for, write_sample_workbook
+
+    spec = load_spec(SPEC_PATH)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "annex-a-100k.xlsx"
+        started = time.perf_counter()
+        counts = counts_for(ROWS)
+        write_sample_workbook(path, spec, NOTIFICATION, counts)
+        print(
+            f"generated {sum(counts.values()):,} rows in 11 lists "
+            f"({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s"
+        )
+        base_rows, base_s, base_peak = _measure(_baseline, path)
+        rows, secs, peak = _measure(_checker, path)
+        if rows != base_rows:
+            raise AssertionError(f"checker saw {rows} rows, openpyxl {base_rows}")
+        print(
+            f"openpyxl read-only : {base_rows / base_s:>10,.0f} rows/s  peak {base_peak / 1e6:6.1f} MB"
+        )
+        print(f"Annexe A check     : {rows / secs:>10,.0f} rows/s  peak {peak / 1e6:6.1f} MB")
+        print(
+            f"ratio (check / openpyxl): time x{secs / base_s:.2f}, peak memory x{peak / base_peak:.2f}"
+        )

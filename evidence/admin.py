@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from evidence.models import Audit, CasePackPart, DeepDive, LibraryDocument
+
+
+@admin.register(LibraryDocument)
+class LibraryDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "owner", "status", "inspection"]
+    list_filter = ["status", "category", "inspection"]
+    search_fields = ["title", "ref"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(Audit)
+class AuditAdmin(admin.ModelAdmin):
+    list_display = ["child_id", "audit_date", "audit_type", "judgement", "moderated", "loop_closed"]
+    list_filter = ["judgement", "moderated", "loop_closed", "inspection"]
+    search_fields = ["child_id"]
+
+
+class CasePackPartInline(admin.TabularInline):
+    model = CasePackPart
+    extra = 0
+    raw_id_fields = ["collator", "qa_by"]
+
+
+@admin.register(DeepDive)
+class DeepDiveAdmin(admin.ModelAdmin):
+    list_display = ["child_id", "plan_type", "worker", "chosen_at", "inspection"]
+    raw_id_fields = ["audit", "worker"]
+    inlines = [CasePackPartInline]

@@ -1,0 +1,89 @@
+"""Risks and changes from the timetable, read from the scheduling app's models when present.
+
+Fixed cost: two queries for the risks and one for the latest release, whatever the size of
+the timetable. A clash check the scheduling app names in settings.SCHEDULE_CLASH_CHECK
+((inspection) -> list of problems as text) is shown as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from inspections.models import Inspection
+from inspections.services.integrations import model, optional_function
+
+
+def _url(names: tuple[str, ...], slug: str) -> str:
+    for name in names:
+        try:
+            return reverse(name, kwargs={"slug": slug})
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def schedule_risks(inspection: Inspection, now: dt.datetime) -> list[Any]:
+    from inspections.services.dashboard import Notice
+
+    meeting = model("scheduling", "Meeting")
+    if meeting is None:
+        return []
+    url = _url(("scheduling:meetings", "scheduling:meeting-list", "scheduling:plan"), inspection.slug)
+    notices = []
+    manager = meeting._default_manager
+    active = manager.filter(inspection=inspection).exclude(status="cancelled")
+    unplaced = active.filter(start__isnull=True).count()
+    if unplaced:
+        s = "s" if unplaced != 1 else ""
+        notices.append(
+            Notice(f"{unplaced} meeting{s} not yet placed in the timetable", url, "meetings")
+        )
+    check = optional_function(getattr(settings, "SCHEDULE_CLASH_CHECK", "") or "")
+    if check is not None:
+        problems = list(check(inspection) or [])
+        for problem in problems[:5]:
+            notices.append(Notice(f"Clash: {problem}", url, "meetings"))
+        if len(problems) > 5:
+            notices.append(Notice(f"…and {len(problems) - 5} more clashes", url, "meetings"))
+    return notices
+
+
+def _changelog_lines(changelog: Any) -> list[str]:
+    """A release changelog as short lines, whatever its exact shape (dict of lists or counts)."""
+    lines: list[str] = []
+    if isinstance(changelog, dict):
+        for key, value in changelog.items():
+            label = str(key).replace("_", " ")
+            if isinstance(value, list):
+                if value:
+                    lines.append(f"{len(value)} {label}")
+            elif isinstance(value, int | str) and value:
+                lines.append(f"{label}: {value}")
+    elif isinstance(changelog, list):
+        lines = [str(item.get("summary") if isinstance(item, dict) else item) for item in changelog]
+    return lines[:6]
+
+
+def release_changes(inspection: Inspection, now: dt.datetime) -> list[Any]:
+    from inspections.services.dashboard import Notice
+
+    release = model("scheduling", "Release")
+    if release is None:
+        return []
+    latest = release._default_manager.filter(inspection=inspection).order_by("-number").first()
+    if latest is None:
+        return []
+    detail = "; ".join(_changelog_lines(getattr(latest, "changelog", None))) or "first release"
+    url = _url(("scheduling:releases", "scheduling:release-list"), inspection.slug)
+    return [
+        Notice(
+            f"Timetable v{latest.number} published: {detail}",  # type: ignore[attr-defined]
+            url,
+            "release",
+            getattr(latest, "published_at", None),
+        )
+    ]

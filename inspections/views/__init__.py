@@ -1,0 +1,18 @@
+from inspections.views.core import day_sheet, days, home, people_import, task_status
+from inspections.views.dashboard import dashboard, healthz
+from inspections.views.pages import inspectors, people, rooms, search_page, tasks
+
+__all__ = [
+    "dashboard",
+    "day_sheet",
+    "days",
+    "healthz",
+    "home",
+    "inspectors",
+    "people",
+    "people_import",
+    "rooms",
+    "search_page",
+    "task_status",
+    "tasks",
+]

@@ -1,0 +1,204 @@
+"""Manual edits: move or rebook a meeting by hand, checked against every hard rule.
+
+Saving a clash is refused; two people editing one meeting cannot overwrite each other
+(the form carries the version it was opened at; the UPDATE only succeeds on that version).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from inspections.calendar import to_utc
+from inspections.models import Inspection, Inspector
+from inspections.services.errors import DomainError
+from scheduling import solver
+from scheduling.models import (
+    Meeting,
+    MeetingStatus,
+    Mode,
+    Room,
+    Unavailability,
+    UnavailabilityReason,
+)
+from scheduling.problem_builder import build, current_placements, room_id
+from scheduling.solver.problem import Placement, Violation
+
+STALE_MESSAGE = (
+    "This meeting was changed by someone else since you opened it (now version {now}, you "
+    "opened version {opened}). Reload the page to see their change, then make yours again."
+)
+
+
+class StaleMeeting(DomainError):
+    pass
+
+
+class PlanConflict(DomainError):
+    """A change that breaks hard rules; `violations` says which, in plain English."""
+
+    def __init__(self, message: str, violations: list[Violation]):
+        super().__init__(message)
+        self.violations = violations
+
+    def __str__(self) -> str:
+        return "\n".join([self.args[0], *(f"  - {v.message}" for v in self.violations)])
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A by-hand placement: when (aware), which room (in person), which inspectors."""
+
+    start: dt.datetime
+    room: Room | None
+    inspectors: tuple[Inspector, ...]
+
+
+def _placement(meeting: Meeting, proposal: Proposal, minute: int) -> Placement:
+    venue = (
+        proposal.room.venue.ref if proposal.room else (meeting.venue.ref if meeting.venue else None)
+    )
+    return Placement(
+        start=minute,
+        inspectors=tuple(sorted(i.ref for i in proposal.inspectors)),
+        room=room_id(proposal.room.pk)
+        if proposal.room and meeting.mode == Mode.IN_PERSON
+        else None,
+        venue=venue if meeting.mode != Mode.TEAMS else None,
+    )
+
+
+def check_proposal(meeting: Meeting, proposal: Proposal) -> list[Violation]:
+    """Every hard-rule violation the proposed placement would bring (about this meeting)."""
+    built = build(meeting.inspection, draft=True)
+    mid = str(meeting.pk)
+    if mid not in built.meetings:
+        raise DomainError("A cancelled meeting cannot be placed; restore it first.")
+    placements = current_placements(built)
+    placements[mid] = _placement(meeting, proposal, built.minute(proposal.start))
+    problem = built.problem
+    if meeting.status == MeetingStatus.CONFIRMED:
+        # People may move a confirmed meeting by hand; only the planner may not.
+        from dataclasses import replace
+
+        problem = replace(
+            problem,
+            meetings=tuple(replace(m, locked=None) if m.id == mid else m for m in problem.meetings),
+        )
+    return [v for v in solver.check(problem, placements) if mid in v.meetings]
+
+
+@transaction.atomic
+def move_meeting(
+    meeting: Meeting, proposal: Proposal, *, opened_version: int, confirm: bool = False
+) -> Meeting:
+    """Save a by-hand placement if it breaks no hard rule and nobody changed it meanwhile."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.version != opened_version:
+        raise StaleMeeting(STALE_MESSAGE.format(now=current.version, opened=opened_version))
+    violations = check_proposal(current, proposal)
+    if violations:
+        raise PlanConflict("That change breaks these rules, so it was not saved:", violations)
+    end = proposal.start + dt.timedelta(minutes=current.duration)
+    venue = proposal.room.venue if proposal.room else current.venue
+    status = (
+        MeetingStatus.CONFIRMED
+        if confirm or current.status == MeetingStatus.CONFIRMED
+        else MeetingStatus.PLANNED
+    )
+    updated = Meeting.objects.filter(pk=current.pk, version=opened_version).update(
+        start=proposal.start,
+        end=end,
+        room=proposal.room if current.mode == Mode.IN_PERSON else None,
+        placed_venue=venue if current.mode != Mode.TEAMS else None,
+        status=status,
+        version=F("version") + 1,
+    )
+    if updated != 1:  # belt and braces: the row lock makes this unreachable on PostgreSQL
+        raise StaleMeeting(STALE_MESSAGE.format(now="newer", opened=opened_version))
+    current.refresh_from_db()
+    current.assigned_inspectors.set(proposal.inspectors)
+    return current
+
+
+@transaction.atomic
+def set_status(meeting: Meeting, status: str, *, opened_version: int) -> Meeting:
+    """Confirm, un-confirm (planned) or cancel a meeting, with the same version check."""
+    if status not in (MeetingStatus.PLANNED, MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED):
+        raise DomainError(f"Unknown status {status!r}.")
+    if status == MeetingStatus.CONFIRMED and meeting.start is None:
+        raise DomainError("Place the meeting before confirming it.")
+    updated = Meeting.objects.filter(pk=meeting.pk, version=opened_version).update(
+        status=status
+        if meeting.start or status == MeetingStatus.CANCELLED
+        else MeetingStatus.DRAFT,
+        version=F("version") + 1,
+    )
+    if updated != 1:
+        now = Meeting.objects.filter(pk=meeting.pk).values_list("version", flat=True).first()
+        raise StaleMeeting(STALE_MESSAGE.format(now=now, opened=opened_version))
+    meeting.refresh_from_db()
+    return meeting
+
+
+def parse_proposal(inspection: Inspection, data: dict[str, Any], meeting: Meeting) -> Proposal:
+    """Form data (day number, HH:MM, room pk, inspector refs) -> Proposal, with clear errors."""
+    try:
+        day = int(data.get("day", ""))
+        date = inspection.calendar.date_for_day(day)
+    except (ValueError, TypeError) as exc:
+        raise DomainError(
+            f"Day: {exc}" if str(exc) else "Day: give a working day number."
+        ) from None
+    try:
+        clock = dt.time.fromisoformat(str(data.get("time", "")))
+    except ValueError:
+        raise DomainError("Start time: use HH:MM, e.g. 10:30.") from None
+    room = None
+    if meeting.mode == Mode.IN_PERSON:
+        room_value = data.get("room") or ""
+        room = (
+            Room.objects.filter(
+                pk=room_value if str(room_value).isdigit() else 0, venue__inspection=inspection
+            )
+            .select_related("venue")
+            .first()
+        )
+        if room is None:
+            raise DomainError("Room: choose a room for an in-person meeting.")
+    refs = data.get("inspectors") or []
+    inspectors = tuple(
+        Inspector.objects.filter(inspection=inspection, ref__in=refs).order_by("ref")
+    )
+    return Proposal(start=to_utc(date, clock), room=room, inspectors=inspectors)
+
+
+@transaction.atomic
+def mark_inspector_absent(
+    inspection: Inspection, inspector_ref: str, day: int, reason: str = UnavailabilityReason.SICK
+) -> Unavailability:
+    """An inspector off for a whole working day (illness, say); re-plan afterwards."""
+    inspector = Inspector.objects.filter(inspection=inspection, ref=inspector_ref).first()
+    if inspector is None:
+        refs = ", ".join(inspection.inspectors.values_list("ref", flat=True))
+        raise DomainError(
+            f"No inspector {inspector_ref!r} in {inspection.slug}: use one of {refs}."
+        )
+    try:
+        date = inspection.calendar.date_for_day(day)
+    except ValueError as exc:
+        raise DomainError(str(exc)) from exc
+    if reason not in UnavailabilityReason.values:
+        raise DomainError(f"Reason must be one of {', '.join(UnavailabilityReason.values)}.")
+    return Unavailability.objects.create(
+        inspection=inspection,
+        inspector=inspector,
+        reason=reason,
+        start=to_utc(date, dt.time(0)),
+        end=to_utc(date + dt.timedelta(days=1), dt.time(0)),
+        note=f"Absent day {day}",
+    )

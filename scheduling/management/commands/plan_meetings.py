@@ -1,0 +1,70 @@
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from inspections.services.errors import DomainError
+from inspections.services.inspections import get_inspection
+from scheduling.planning import plan
+from scheduling.releases import publish
+
+
+class Command(BaseCommand):
+    help = "Plan the inspection's meetings (re-plans from the draft if there is one)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("inspection", help="Inspection slug, e.g. shropshire-2025")
+        parser.add_argument(
+            "--time-limit", type=float, default=10.0, help="Solver seconds (default 10)"
+        )
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--fresh", action="store_true", help="Ignore the current draft")
+        parser.add_argument(
+            "--publish", action="store_true", help="Publish the result as a release"
+        )
+        parser.add_argument("--json", action="store_true", help="Machine-readable output")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            inspection = get_inspection(str(options["inspection"]))
+            result = plan(
+                inspection,
+                float(options["time_limit"]),
+                int(options["seed"]),
+                fresh=bool(options["fresh"]),
+            )
+            release = (
+                publish(inspection, notes="Published by plan_meetings")
+                if options["publish"]
+                else None
+            )
+        except DomainError as exc:
+            raise CommandError(str(exc)) from exc
+        data = result.as_json()
+        if release is not None:
+            data["release"] = release.number
+            data["changelog"] = release.changelog
+        if options["json"]:
+            self.stdout.write(json.dumps(data, indent=2, default=str))
+            return
+        self.stdout.write(
+            f"{inspection.title}: placed {result.placed} of {result.total} meetings "
+            f"({result.status}, {result.seconds:.1f} s; objective {result.objective}, bound {result.bound})."
+        )
+        for pk, (title, reasons) in result.unplaced.items():
+            self.stdout.write(f"  NOT PLACED #{pk} {title}: " + "; ".join(reasons))
+        moved = [m for m in result.moved if m.before]
+        placed = len(result.moved) - len(moved)
+        self.stdout.write(f"Newly placed: {placed}. Moved: {len(moved)}")
+        for move in moved:
+            self.stdout.write(
+                f"  {move.title}: {move.before or '(new)'} -> {move.after or '(unplaced)'}"
+            )
+        for title in result.skipped:
+            self.stdout.write(f"  skipped (edited during the solve): {title}")
+        if release is not None:
+            log = release.changelog
+            self.stdout.write(
+                f"Published v{release.number}: {len(log['moved'])} moved, {len(log['new'])} new, "
+                f"{len(log['cancelled'])} cancelled, {len(log['changed'])} changed."
+            )

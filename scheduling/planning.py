@@ -1,0 +1,306 @@
+"""Planning service: build the Problem, run the solver, write draft placements, report the diff.
+
+`plan` gives an instant complete greedy plan and refines it with CP-SAT; when a draft already
+exists it re-plans from it, moving as few meetings as it can. Confirmed meetings never move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from inspections.calendar import LONDON
+from inspections.models import Inspection
+from inspections.services.errors import DomainError
+from scheduling import solver
+from scheduling.models import Meeting, MeetingStatus, Mode, Room, Venue
+from scheduling.problem_builder import (
+    Built,
+    build,
+    build_problem,
+    current_placements,
+    placement_of,
+    room_pk,
+)
+from scheduling.solver.problem import Placement, Problem, Solution, Violation
+
+__all__ = [
+    "Move",
+    "PlanResult",
+    "apply_solution",
+    "build_problem",
+    "check_draft",
+    "describe_slot",
+    "plan",
+    "replan",
+]
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass
+class Move:
+    meeting_id: int
+    title: str
+    before: str  # "" when it was not placed
+    after: str  # "" when it is no longer placed
+    affected: list[str]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "meeting_id": self.meeting_id,
+            "title": self.title,
+            "from": self.before or None,
+            "to": self.after or None,
+            "affected": self.affected,
+        }
+
+
+@dataclass
+class PlanResult:
+    status: str
+    total: int
+    placed: int
+    unplaced: dict[int, tuple[str, list[str]]]  # meeting pk -> (title, reasons)
+    moved: list[Move]
+    objective: float | None
+    bound: float | None
+    seconds: float
+    soft: dict[str, float] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # edited by someone during the solve
+    release: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "total": self.total,
+            "placed": self.placed,
+            "unplaced": [
+                {"meeting_id": pk, "title": title, "reasons": reasons}
+                for pk, (title, reasons) in self.unplaced.items()
+            ],
+            # moved: had a slot and now has another; placed: had none before this run
+            "moved": [m.as_json() for m in self.moved if m.before and m.after],
+            "placed_now": [m.meeting_id for m in self.moved if not m.before],
+            "lost": [m.as_json() for m in self.moved if m.before and not m.after],
+            "objective": self.objective,
+            "bound": self.bound,
+            "seconds": round(self.seconds, 2),
+            "soft": self.soft,
+            "skipped": self.skipped,
+            "release": self.release,
+        }
+
+
+def describe_slot(start: dt.datetime | None, end: dt.datetime | None, mode: str, where: str) -> str:
+    """'Tue 24 Jun 10:00–11:00, Room 1, Guildhall' in UK time."""
+    if start is None or end is None:
+        return ""
+    s, e = start.astimezone(LONDON), end.astimezone(LONDON)
+    place = "Teams" if mode == Mode.TEAMS else where
+    return f"{s:%a %-d %b %H:%M}–{e:%H:%M}" + (f", {place}" if place else "")
+
+
+def _people_of(meeting: Meeting, extra_inspectors: list[str] | None = None) -> list[str]:
+    names = {i.full_name for i in meeting.assigned_inspectors.all()}
+    names |= set(extra_inspectors or [])
+    names |= {p.full_name for p in meeting.attendees.all()}
+    return sorted(names)
+
+
+@transaction.atomic
+def apply_solution(
+    inspection: Inspection,
+    problem: Problem,
+    solution: Solution,
+    *,
+    versions: dict[str, int] | None = None,
+) -> tuple[list[Move], list[str]]:
+    """Write the solution's placements as the draft, in one transaction.
+
+    Returns (moves, skipped): skipped names meetings someone edited since `versions` was read.
+    Confirmed meetings are never touched.
+    """
+    ids = [int(m.id) for m in problem.meetings]
+    meetings = {
+        str(m.pk): m
+        for m in Meeting.objects.select_for_update()
+        .filter(inspection=inspection, pk__in=ids)
+        .with_people()
+    }
+    rooms = {
+        r.pk: r for r in Room.objects.filter(venue__inspection=inspection).select_related("venue")
+    }
+    venues = {v.ref: v for v in Venue.objects.filter(inspection=inspection)}
+    inspectors = {i.ref: i for i in inspection.inspectors.all()}
+    helper = Built(problem, meetings)
+    moves: list[Move] = []
+    skipped: list[str] = []
+    for pm in problem.meetings:
+        meeting = meetings.get(pm.id)
+        if meeting is None or meeting.status in (MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED):
+            continue
+        if versions is not None and meeting.version != versions.get(pm.id):
+            skipped.append(meeting.title)
+            continue
+        old = placement_of(meeting, helper)
+        new: Placement | None = solution.placements.get(pm.id)
+        if _same(old, new):
+            continue
+        before = describe_slot(meeting.start, meeting.end, meeting.mode, meeting.where)
+        old_names = [i.full_name for i in meeting.assigned_inspectors.all()]
+        if new is None:
+            meeting.start = meeting.end = None
+            meeting.room = None
+            meeting.placed_venue = None
+            meeting.status = MeetingStatus.DRAFT
+            meeting.assigned_inspectors.clear()
+        else:
+            meeting.start = helper.moment(new.start)
+            meeting.end = meeting.start + dt.timedelta(minutes=pm.duration)
+            rpk = room_pk(new.room)
+            meeting.room = rooms.get(rpk) if rpk else None
+            venue_ref = meeting.room.venue.ref if meeting.room else new.venue or pm.venue
+            meeting.placed_venue = venues.get(venue_ref) if venue_ref else None
+            meeting.status = MeetingStatus.PLANNED
+            meeting.assigned_inspectors.set(
+                [inspectors[r] for r in new.inspectors if r in inspectors]
+            )
+        meeting.version += 1
+        meeting.save()
+        fresh = Meeting.objects.with_people().get(pk=meeting.pk)
+        moves.append(
+            Move(
+                meeting_id=meeting.pk,
+                title=meeting.title,
+                before=before,
+                after=describe_slot(fresh.start, fresh.end, fresh.mode, fresh.where),
+                affected=_people_of(fresh, old_names),
+            )
+        )
+    return moves, skipped
+
+
+def _same(a: Placement | None, b: Placement | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (
+        a.start == b.start
+        and set(a.inspectors) == set(b.inspectors)
+        and a.room == b.room
+        and (a.room is not None or a.venue == b.venue)
+    )
+
+
+def _better(a: Solution, b: Solution) -> Solution:
+    """The solution placing more meetings, then the lower objective."""
+    if len(a.placements) != len(b.placements):
+        return a if len(a.placements) > len(b.placements) else b
+    if a.objective is not None and b.objective is not None and b.objective < a.objective:
+        return b
+    return a
+
+
+def _result(built: Built, solution: Solution, moves: list[Move], skipped: list[str]) -> PlanResult:
+    unplaced = {
+        int(mid): (built.meetings[mid].title, reasons)
+        for mid, reasons in solution.unplaced.items()
+        if mid in built.meetings
+    }
+    return PlanResult(
+        status=solution.status,
+        total=len(built.problem.meetings),
+        placed=len(solution.placements),
+        unplaced=unplaced,
+        moved=moves,
+        objective=solution.objective,
+        bound=solution.bound,
+        seconds=solution.seconds,
+        soft=dict(solution.soft),
+        skipped=skipped,
+    )
+
+
+def plan(
+    inspection: Inspection,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    *,
+    fresh: bool = False,
+    progress: Progress | None = None,
+) -> PlanResult:
+    """Plan every meeting. With a draft already in place, re-plan from it (fewest moves)."""
+    built = build(inspection, draft=not fresh)
+    if not fresh and any(m.hint is not None for m in built.problem.meetings):
+        return _replan(inspection, built, time_limit=time_limit, seed=seed, progress=progress)
+    report = progress or (lambda pct, stage: None)
+    report(5, "Greedy first plan")
+    first = solver.greedy(built.problem)
+    if progress is not None:
+        # An instant complete plan on screen while CP-SAT refines it.
+        apply_solution(inspection, built.problem, first, versions=built.versions)
+        built = build(inspection, draft=True)
+    report(30, "Refining with CP-SAT")
+    refined = solver.solve(
+        built.problem, time_limit=time_limit, seed=seed, workers=2, hint=first.placements
+    )
+    best = _better(refined, first)
+    moves, skipped = apply_solution(inspection, built.problem, best, versions=built.versions)
+    report(100, "Done")
+    return _result(built, best, moves, skipped)
+
+
+def replan(
+    inspection: Inspection, time_limit: float = 2.0, seed: int = 0, progress: Progress | None = None
+) -> PlanResult:
+    """Re-plan after a change, keeping as much of the draft as it can."""
+    return _replan(inspection, build(inspection, draft=True), time_limit, seed, progress)
+
+
+def _replan(
+    inspection: Inspection, built: Built, time_limit: float, seed: int, progress: Progress | None
+) -> PlanResult:
+    report = progress or (lambda pct, stage: None)
+    report(10, "Re-planning from the current draft")
+    previous = current_placements(built)
+    solution = solver.replan(built.problem, previous, time_limit=time_limit, seed=seed)
+    moves, skipped = apply_solution(inspection, built.problem, solution, versions=built.versions)
+    report(100, "Done")
+    return _result(built, solution, moves, skipped)
+
+
+def check_draft(inspection: Inspection) -> tuple[list[Violation], list[Meeting]]:
+    """Every hard-rule violation of the draft, and the active meetings not placed yet."""
+    built = build(inspection, draft=True)
+    placements = current_placements(built)
+    violations = solver.check(built.problem, placements)
+    unplaced = [m for mid, m in built.meetings.items() if mid not in placements]
+    return violations, unplaced
+
+
+def ensure_planned(inspection: Inspection) -> None:
+    if not Meeting.objects.for_inspection(inspection).placed().exists():
+        raise DomainError("Nothing is planned yet: run the planner first.")
+
+
+def clear_placements_after_day_one_moved(inspection: Inspection) -> None:
+    """DAY_ONE_MOVED_HOOKS: placements are absolute times, so a new day one voids them all.
+
+    Windows, fixed times and absences in the seeds hang off day numbers and follow; the next
+    plan places everything again (confirmed meetings too: their agreed date no longer exists).
+    """
+    meetings = Meeting.objects.for_inspection(inspection).exclude(status=MeetingStatus.CANCELLED)
+    Meeting.assigned_inspectors.through.objects.filter(meeting__in=meetings).delete()
+    meetings.update(
+        start=None,
+        end=None,
+        room=None,
+        placed_venue=None,
+        status=MeetingStatus.DRAFT,
+        version=F("version") + 1,
+    )

@@ -1,0 +1,285 @@
+"""Releases: publish the draft as vN with a changelog; the published view feeds and sheets read.
+
+A meeting's uid never changes; its SEQUENCE rises whenever its time, place, people or status
+change between releases. Cancelled meetings stay in later releases, status cancelled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from inspections.models import Inspection
+from inspections.services.errors import DomainError
+from scheduling.models import Meeting, MeetingStatus, Release, ReleaseMeeting
+from scheduling.planning import check_draft, describe_slot
+from scheduling.snapshots import Attendee, MeetingSnapshot
+
+
+class PublishRefused(DomainError):
+    def __init__(self, message: str, problems: list[str]):
+        super().__init__(message)
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join([self.args[0], *(f"  - {p}" for p in self.problems)])
+
+
+def meeting_uid(meeting: Meeting, inspection: Inspection) -> str:
+    return f"meeting-{meeting.pk}-{inspection.slug}@ilacs-planner"
+
+
+def _attendees(meeting: Meeting) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    inspectors = [
+        {"ref": i.ref, "name": i.full_name, "role": i.get_role_display(), "kind": "inspector"}
+        for i in sorted(meeting.assigned_inspectors.all(), key=lambda i: i.ref)
+    ]
+    people = [
+        {"ref": p.ref, "name": p.full_name, "role": p.description, "kind": "person"}
+        for p in sorted(meeting.attendees.all(), key=lambda p: p.ref)
+    ]
+    return inspectors, people
+
+
+def _fingerprint(row: dict[str, Any]) -> str:
+    # What a calendar needs re-sent for: time, place, people and status.
+    keys = ("start", "end", "mode", "venue", "room", "status")
+    data: dict[str, Any] = {k: str(row[k]) for k in keys}
+    data["people"] = sorted(a["ref"] for a in (*row["inspectors"], *row["attendees"]))
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _row(meeting: Meeting, inspection: Inspection) -> dict[str, Any]:
+    inspectors, people = _attendees(meeting)
+    venue = meeting.placed_venue or (meeting.room.venue if meeting.room else None) or meeting.venue
+    row = {
+        "meeting_pk": meeting.pk,
+        "uid": meeting_uid(meeting, inspection),
+        "status": MeetingStatus.CANCELLED
+        if meeting.status == MeetingStatus.CANCELLED
+        else (
+            MeetingStatus.CONFIRMED
+            if meeting.status == MeetingStatus.CONFIRMED
+            else MeetingStatus.PLANNED
+        ),
+        "title": meeting.title,
+        "meeting_type": meeting.meeting_type.key,
+        "purpose": meeting.purpose,
+        "start": meeting.start,
+        "end": meeting.end,
+        "mode": meeting.mode,
+        "venue": venue.name if venue and meeting.mode != "teams" else "",
+        "venue_address": venue.address if venue and meeting.mode != "teams" else "",
+        "room": meeting.room.name if meeting.room and meeting.mode == "in_person" else "",
+        "teams_url": meeting.teams_url,
+        "inspectors": inspectors,
+        "attendees": people,
+        "child_ids": list(meeting.child_ids),
+        "family_count": meeting.family_count,
+        "what_to_bring": meeting.meeting_type.what_to_bring,
+    }
+    row["fingerprint"] = _fingerprint(row)
+    return row
+
+
+def _draft_rows(inspection: Inspection) -> dict[int, dict[str, Any]]:
+    """Placed meetings of the draft (cancelled ones keep their last placement)."""
+    meetings = Meeting.objects.for_inspection(inspection).filter(start__isnull=False).with_people()
+    return {m.pk: _row(m, inspection) for m in meetings}
+
+
+def _drop_unpublished_cancellations(
+    old: dict[int, dict[str, Any]], rows: dict[int, dict[str, Any]]
+) -> dict[int, dict[str, Any]]:
+    # A meeting cancelled before anyone saw it has nothing to cancel in anyone's calendar.
+    return {
+        pk: row for pk, row in rows.items() if pk in old or row["status"] != MeetingStatus.CANCELLED
+    }
+
+
+def latest_release(inspection: Inspection) -> Release | None:
+    return Release.objects.filter(inspection=inspection).order_by("-number").first()
+
+
+def _where(row: dict[str, Any]) -> str:
+    return ", ".join(x for x in (row["room"], row["venue"]) if x)
+
+
+def _slot(row: dict[str, Any]) -> str:
+    return describe_slot(row["start"], row["end"], row["mode"], _where(row))
+
+
+def _names(row: dict[str, Any]) -> set[str]:
+    return {a["name"] for a in (*row["inspectors"], *row["attendees"])}
+
+
+def diff_rows(
+    previous: dict[int, dict[str, Any]], current: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
+    """The changelog between two sets of rows: moved, new, cancelled, people changed."""
+    log: dict[str, list[dict[str, Any]]] = {"moved": [], "new": [], "cancelled": [], "changed": []}
+    affected: set[str] = set()
+    for pk, row in sorted(current.items(), key=lambda kv: (kv[1]["start"], kv[0])):
+        old = previous.get(pk)
+        entry = {"meeting_id": pk, "title": row["title"], "to": _slot(row)}
+        if old is None:
+            if row["status"] == MeetingStatus.CANCELLED:
+                continue
+            log["new"].append({**entry, "affected": sorted(_names(row))})
+            affected |= _names(row)
+            continue
+        if old["fingerprint"] == row["fingerprint"]:
+            continue
+        who = sorted(_names(row) | _names(old))
+        entry.update({"from": _slot(old), "affected": who})
+        if row["status"] == MeetingStatus.CANCELLED and old["status"] != MeetingStatus.CANCELLED:
+            log["cancelled"].append(entry)
+        elif (old["start"], old["end"], old["room"], old["venue"], old["mode"]) != (
+            row["start"],
+            row["end"],
+            row["room"],
+            row["venue"],
+            row["mode"],
+        ):
+            log["moved"].append(entry)
+        else:
+            before, after = _names(old), _names(row)
+            entry["added"] = sorted(after - before)
+            entry["removed"] = sorted(before - after)
+            if old["status"] != row["status"]:
+                entry["status"] = f"{old['status']} → {row['status']}"
+            log["changed"].append(entry)
+        affected.update(who)
+    return {**log, "affected": sorted(affected)}
+
+
+def _release_rows(release: Release | None) -> dict[int, dict[str, Any]]:
+    if release is None:
+        return {}
+    fields = [
+        f.name for f in ReleaseMeeting._meta.fields if f.name not in ("id", "release", "meeting")
+    ]
+    return {rm["meeting_pk"]: rm for rm in release.meetings.values(*fields)}
+
+
+@transaction.atomic
+def publish(inspection: Inspection, *, user: Any = None, notes: str = "") -> Release:
+    """Publish the draft as the next release, with its changelog against the last one."""
+    # Lock the inspection row so two coordinators cannot both publish "v3".
+    Inspection.objects.select_for_update().get(pk=inspection.pk)
+    violations, unplaced = check_draft(inspection)
+    if violations:
+        raise PublishRefused(
+            "The draft breaks hard rules, so it was not published. Fix these first:",
+            [v.message for v in violations[:20]],
+        )
+    previous = latest_release(inspection)
+    old = _release_rows(previous)
+    rows = _drop_unpublished_cancellations(old, _draft_rows(inspection))
+    if not rows:
+        raise DomainError("Nothing is planned yet: run the planner before publishing.")
+    # A meeting released before but now unplaced keeps its published slot until it is re-placed.
+    kept = {pk: old[pk] for pk in old if pk not in rows}
+    for pk, row in kept.items():
+        if not Meeting.objects.filter(pk=pk).exists() and row["status"] != MeetingStatus.CANCELLED:
+            row = {**row, "status": MeetingStatus.CANCELLED}
+            row["fingerprint"] = _fingerprint(row)
+        rows[pk] = row
+    changelog = diff_rows(old, rows)
+    changelog["unplaced"] = [m.title for m in unplaced]
+    number = (
+        Release.objects.filter(inspection=inspection).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    release = Release.objects.create(
+        inspection=inspection,
+        number=number,
+        published_at=timezone.now(),
+        published_by=user,
+        notes=notes,
+        changelog=changelog,
+    )
+    existing = set(Meeting.objects.filter(pk__in=list(rows)).values_list("pk", flat=True))
+    ReleaseMeeting.objects.bulk_create(
+        [
+            ReleaseMeeting(
+                release=release,
+                meeting_id=pk if pk in existing else None,
+                sequence=_next_sequence(old.get(pk), row),
+                **{
+                    k: v
+                    for k, v in row.items()
+                    if k not in ("sequence", "meeting_id", "release_id")
+                },
+            )
+            for pk, row in rows.items()
+        ]
+    )
+    return release
+
+
+def _next_sequence(old: dict[str, Any] | None, row: dict[str, Any]) -> int:
+    if old is None:
+        return 0
+    return int(old["sequence"]) + (0 if old["fingerprint"] == row["fingerprint"] else 1)
+
+
+# -- what other apps read --------------------------------------------------------------------
+def _attendee_tuple(items: list[dict[str, str]]) -> tuple[Attendee, ...]:
+    return tuple(Attendee(a["ref"], a["name"], a["role"], a["kind"]) for a in items)
+
+
+def _snapshot(row: dict[str, Any], sequence: int, release: int) -> MeetingSnapshot:
+    return MeetingSnapshot(
+        uid=row["uid"],
+        meeting_id=row["meeting_pk"],
+        sequence=sequence,
+        status=row["status"],
+        title=row["title"],
+        meeting_type=row["meeting_type"],
+        purpose=row["purpose"],
+        start=row["start"],
+        end=row["end"],
+        mode=row["mode"],
+        venue=row["venue"],
+        venue_address=row["venue_address"],
+        room=row["room"],
+        teams_url=row["teams_url"],
+        inspectors=_attendee_tuple(row["inspectors"]),
+        attendees=_attendee_tuple(row["attendees"]),
+        child_ids=tuple(row["child_ids"]),
+        family_count=row["family_count"],
+        what_to_bring=row["what_to_bring"],
+        release=release,
+    )
+
+
+def latest_release_meetings(inspection: Inspection) -> list[MeetingSnapshot]:
+    """Every meeting of the latest release (cancelled ones included), by start. Two queries."""
+    release = latest_release(inspection)
+    if release is None:
+        return []
+    rows = _release_rows(release)
+    return [
+        _snapshot(row, row["sequence"], release.number)
+        for row in sorted(rows.values(), key=lambda r: (r["start"], r["meeting_pk"]))
+    ]
+
+
+def draft_meetings(inspection: Inspection) -> list[MeetingSnapshot]:
+    """The draft as snapshots (release 0); sequence is what publishing now would give."""
+    old = _release_rows(latest_release(inspection))
+    rows = _drop_unpublished_cancellations(old, _draft_rows(inspection))
+    return [
+        _snapshot(row, _next_sequence(old.get(pk), row), 0)
+        for pk, row in sorted(rows.items(), key=lambda kv: (kv[1]["start"], kv[0]))
+    ]
+
+
+def draft_changes(inspection: Inspection) -> dict[str, Any]:
+    """What publishing now would put in the changelog (the plan page marks these)."""
+    return diff_rows(_release_rows(latest_release(inspection)), _draft_rows(inspection))

@@ -1,0 +1,506 @@
+"""The CP-SAT model of one connected part of a Problem, with a complete solution hint.
+
+One interval per meeting (optional: a meeting the model cannot place is left out at a large
+penalty instead of making the model infeasible); optional room intervals for the smallest
+fitting rooms; per inspector an optional interval per candidate meeting which, for in-person and
+visit meetings, also covers `min_gap` after and the travel from any earlier venue that day before
+(so no Teams meeting or lunch falls while driving); NoOverlap per inspector, person and room.
+Every variable, auxiliary ones included, gets a hint from a complete plan so CP-SAT starts from
+it after presolve.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .check import (
+    W_BALANCE,
+    W_BEFORE,
+    W_IDLE,
+    W_LUNCH,
+    W_PREFERRED,
+    W_ROOM,
+    W_UNPLACED,
+    Item,
+    available_on,
+    strict_day,
+)
+from .index import DAY_MINUTES, Index, intersect, starts
+from .problem import Day, Meeting, Placement, Problem, Room
+
+GRID = 15  # minutes
+MAX_ROOMS = 4  # optional room intervals per meeting: the smallest fitting rooms (plus the hint's)
+
+
+def _domain(ranges: list[tuple[int, int]]) -> cp_model.Domain:
+    return cp_model.Domain.from_intervals([[lo, hi] for lo, hi in ranges])
+
+
+def _grid(ranges: list[tuple[int, int]], extra: list[int | None]) -> list[int]:
+    """Start times the model considers: each range's first minute and the quarter hours in it
+    (plus the hint's and the preferred start): far fewer values, same plans in practice."""
+    values: set[int] = set()
+    for lo, hi in ranges:
+        values.add(lo)
+        t = -(-lo // GRID) * GRID
+        while t <= hi:
+            values.add(t)
+            t += GRID
+        for v in extra:
+            if v is not None and lo <= v <= hi:
+                values.add(v)
+    return sorted(values)
+
+
+@dataclass
+class MVar:
+    m: Meeting
+    p: cp_model.IntVar
+    s: cp_model.IntVar
+    days: dict[int, cp_model.IntVar]  # midnight -> literal "on that day" (p if only one day)
+    x: dict[str, cp_model.IntVar]  # inspector -> literal
+    y: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)  # (insp, midnight)
+    z: dict[str, cp_model.IntVar] = field(default_factory=dict)  # room -> literal
+    venues: dict[str, cp_model.IntVar | None] = field(default_factory=dict)  # None: certain
+    interval: cp_model.IntervalVar | None = None
+    lo: int = 0
+    hi: int = 0
+
+
+@dataclass
+class Built:
+    model: cp_model.CpModel
+    mv: dict[str, MVar]
+    dropped: list[str]  # meetings the model cannot place at all
+    terms: dict[str, list[tuple[int, cp_model.LinearExprT]]]  # goal -> (weight, expr)
+    moved: dict[str, cp_model.IntVar]
+
+
+class Builder:
+    def __init__(self, problem: Problem, hint: dict[str, Placement], move_weight: int = 0):
+        self.P = problem
+        self.ix = Index(problem)
+        self.hint = hint
+        self.move_weight = move_weight
+        self.model = cp_model.CpModel()
+        self.mv: dict[str, MVar] = {}
+        self.dropped: list[str] = []
+        self.terms: dict[str, list[tuple[int, cp_model.LinearExprT]]] = defaultdict(list)
+        self.hints: dict[cp_model.IntVar, int] = {}
+        self.moved: dict[str, cp_model.IntVar] = {}
+        self.gap = problem.rules.min_gap
+        # hint by inspector-day for the aux variables
+        ix = self.ix
+        self.h_items: dict[tuple[str, int], list[Item]] = defaultdict(list)
+        for mid, pl in hint.items():
+            m = ix.meetings.get(mid)
+            if m is None:
+                continue
+            d = ix.day_of(pl.start)
+            mn = d.midnight if d else (pl.start // DAY_MINUTES) * DAY_MINUTES
+            for iid in set(pl.inspectors):
+                self.h_items[(iid, mn)].append(
+                    Item(mid, pl.start, pl.start + m.duration, ix.venue_of(m, pl), m.counts_as_case)
+                )
+        self.h_tin: dict[tuple[str, str], int] = {}
+        self.h_lunch: dict[tuple[str, int], int | None] = {}
+        for (iid, mn), items in self.h_items.items():
+            _, tin, ls = strict_day(ix, items, mn)
+            for mid, t in tin.items():
+                self.h_tin[(iid, mid)] = t
+            self.h_lunch[(iid, mn)] = ls
+
+    # ---- helpers --------------------------------------------------------------------------
+    def bool(self, name: str, value: bool | int) -> cp_model.IntVar:
+        v = self.model.new_bool_var(name)
+        self.hints[v] = int(bool(value))
+        return v
+
+    def int(self, lo: int, hi: int, name: str, value: int) -> cp_model.IntVar:
+        v = self.model.new_int_var(lo, hi, name)
+        self.hints[v] = min(max(value, lo), hi)
+        return v
+
+    def hday(self, mid: str) -> int | None:
+        pl = self.hint.get(mid)
+        if pl is None:
+            return None
+        d = self.ix.day_of(pl.start)
+        return d.midnight if d else None
+
+    # ---- meetings ---------------------------------------------------------------------------
+    def meeting(self, m: Meeting) -> None:
+        ix, model = self.ix, self.model
+        h = self.hint.get(m.id)
+        base = ix.base_spans(m)
+        if m.locked is not None:
+            ranges = [(m.locked.start, m.locked.start)]
+        else:
+            ranges = starts(base, m.duration)
+        if not ranges:
+            self.dropped.append(m.id)
+            return
+        hs0 = h.start if h is not None else None
+        dom = cp_model.Domain.from_values(_grid(ranges, [hs0, m.preferred_start]))
+        pool: dict[str, list[tuple[int, int]]] = {}
+        if m.locked is None:
+            for iid in ix.pool(m):
+                r = starts(intersect(base, ix.inspector_spans(iid)), m.duration)
+                if r:
+                    pool[iid] = r
+            if len(pool) < m.inspectors_needed:
+                self.dropped.append(m.id)
+                return
+        rooms: list[Room] = []
+        room_ranges: dict[str, list[tuple[int, int]] | None] = {}
+        if ix.needs_room(m):
+            if m.locked is not None:
+                rooms = [ix.rooms[m.locked.room]] if m.locked.room in ix.rooms else []
+            else:
+                fitting = ix.fitting_rooms(m)
+                for r in fitting:
+                    spans = ix.room_spans(r.id)
+                    rr = None if spans is None else starts(intersect(base, spans), m.duration)
+                    if rr == []:
+                        continue
+                    if len(rooms) < MAX_ROOMS or (h is not None and h.room == r.id):
+                        rooms.append(r)
+                        room_ranges[r.id] = rr
+            if not rooms:
+                self.dropped.append(m.id)
+                return
+        hs = h.start if h is not None else ranges[0][0]
+        if h is not None and not dom.contains(hs):
+            h, hs = None, ranges[0][0]
+        p = self.bool(f"p_{m.id}", h is not None)
+        if m.locked is not None:
+            model.add(p == 1)
+        s = model.new_int_var_from_domain(dom, f"s_{m.id}")
+        self.hints[s] = hs
+        # days
+        days: dict[int, cp_model.IntVar] = {}
+        cand = [
+            d
+            for d in ix.days
+            if any(lo <= d.midnight + DAY_MINUTES - 1 and hi >= d.midnight for lo, hi in ranges)
+        ]
+        hday = ix.day_of(hs)
+        if len(cand) <= 1:
+            for d in cand:
+                days[d.midnight] = p
+        else:
+            for d in cand:
+                lit = self.bool(f"d_{m.id}_{d.number}", h is not None and hday is not None and hday.midnight == d.midnight)
+                model.add_linear_constraint(s, d.midnight, d.midnight + DAY_MINUTES - 1).only_enforce_if(lit)
+                days[d.midnight] = lit
+            model.add(sum(days.values()) == p)
+        mv = MVar(m, p, s, days, {}, lo=ranges[0][0], hi=ranges[-1][1])
+        # inspectors
+        chosen = set(h.inspectors) if h is not None else set()
+        if m.locked is not None:
+            for iid in m.locked.inspectors:
+                mv.x[iid] = p
+        else:
+            for iid in m.inspectors:
+                mv.x[iid] = p
+            lits = []
+            for iid, rr in pool.items():
+                x = self.bool(f"x_{m.id}_{iid}", iid in chosen)
+                if rr != ranges:
+                    model.add_linear_expression_in_domain(s, _domain(rr)).only_enforce_if(x)
+                mv.x[iid] = x
+                lits.append(x)
+            if m.inspectors_needed or lits:
+                model.add(sum(lits) == m.inspectors_needed * p)
+        for iid, x in mv.x.items():
+            for mn, dl in days.items():
+                if len(days) == 1:
+                    mv.y[(iid, mn)] = x
+                elif x is p:
+                    mv.y[(iid, mn)] = dl
+                else:
+                    y = self.bool(f"y_{m.id}_{iid}_{mn}", iid in chosen and hday is not None and hday.midnight == mn)
+                    model.add_implication(y, x)
+                    model.add_implication(y, dl)
+                    model.add_bool_or([y, ~x, ~dl])
+                    mv.y[(iid, mn)] = y
+        # rooms and venue
+        if ix.needs_room(m):
+            by_venue: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+            if len(rooms) == 1:
+                mv.z[rooms[0].id] = p
+                by_venue[rooms[0].venue].append(p)
+            else:
+                for r in rooms:
+                    z = self.bool(f"z_{m.id}_{r.id}", h is not None and h.room == r.id)
+                    mv.z[r.id] = z
+                    by_venue[r.venue].append(z)
+                model.add(sum(mv.z.values()) == p)
+            for rid, z in mv.z.items():
+                rr = room_ranges.get(rid)
+                if rr is not None and rr != ranges:
+                    model.add_linear_expression_in_domain(s, _domain(rr)).only_enforce_if(z)
+            if len(by_venue) == 1:
+                mv.venues = {next(iter(by_venue)): None}
+            else:
+                hv = ix.rooms[h.room].venue if h is not None and h.room in ix.rooms else None
+                for v, zs in by_venue.items():
+                    vl = self.bool(f"v_{m.id}_{v}", hv == v)
+                    model.add(sum(zs) == vl)
+                    mv.venues[v] = vl
+        elif ix.is_physical(m) and m.venue is not None:
+            mv.venues = {m.venue: None}
+        mv.interval = model.new_optional_fixed_size_interval_var(s, m.duration, p, f"i_{m.id}")
+        # soft goals per meeting
+        if m.locked is None:
+            self.terms["unplaced"].append((W_UNPLACED, 1 - p))
+        if m.preferred_start is not None and m.locked is None:
+            pref = m.preferred_start
+            lo, hi = ranges[0][0], ranges[-1][1]
+            dev = self.int(0, max(abs(lo - pref), abs(hi - pref)), f"dev_{m.id}", abs(hs - pref))
+            model.add(dev >= s - pref)
+            model.add(dev >= pref - s)
+            self.terms["preferred"].append((W_PREFERRED, dev))
+        if self.move_weight and m.hint is not None and m.locked is None:
+            self._moved(mv, m.hint, h)
+        self.mv[m.id] = mv
+
+    def _moved(self, mv: MVar, prev: Placement, h: Placement | None) -> None:
+        model = self.model
+        same_h = h is not None and h.start == prev.start and set(h.inspectors) == set(prev.inspectors) and h.room == prev.room
+        keep = self.bool(f"keep_{mv.m.id}", same_h)
+        model.add_implication(keep, mv.p)
+        model.add(mv.s == prev.start).only_enforce_if(keep)
+        for iid in prev.inspectors:
+            if iid not in mv.x:
+                model.add(keep == 0)
+            else:
+                model.add_implication(keep, mv.x[iid])
+        if prev.room is not None:
+            if prev.room in mv.z:
+                model.add_implication(keep, mv.z[prev.room])
+            elif mv.z:
+                model.add(keep == 0)
+        self.moved[mv.m.id] = keep
+        self.terms["moved"].append((self.move_weight, 1 - keep))
+
+    # ---- resources ----------------------------------------------------------------------------
+    def resources(self) -> None:
+        model = self.model
+        per_person: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
+        per_room: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
+        for mv in self.mv.values():
+            assert mv.interval is not None
+            for pid in set(mv.m.attendees):
+                per_person[pid].append(mv.interval)
+            for rid, z in mv.z.items():
+                if z is mv.p:
+                    per_room[rid].append(mv.interval)
+                else:
+                    per_room[rid].append(
+                        model.new_optional_fixed_size_interval_var(mv.s, mv.m.duration, z, f"r_{mv.m.id}_{rid}")
+                    )
+        for ivs in list(per_person.values()) + list(per_room.values()):
+            if len(ivs) > 1:
+                model.add_no_overlap(ivs)
+
+    def inspectors(self) -> None:
+        ix, model, P = self.ix, self.model, self.P
+        cands: dict[str, list[MVar]] = defaultdict(list)
+        for mv in self.mv.values():
+            for iid in mv.x:
+                cands[iid].append(mv)
+        order: dict[tuple[str, str], cp_model.IntVar] = {}
+        maxt = ix.max_travel
+        for iid, mvs in cands.items():
+            # physical candidates per day, and which of them need a travel block before them
+            per_day: dict[int, list[MVar]] = defaultdict(list)
+            for mv in mvs:
+                for mn in mv.days:
+                    per_day[mn].append(mv)
+            # inspector-days with nothing free to place are constants: leave them out
+            per_day = {
+                mn: lst for mn, lst in per_day.items() if any(mv.m.locked is None for mv in lst)
+            }
+            mvs = [mv for mv in mvs if any(mn in per_day for mn in mv.days)]
+            if not any(mv.m.locked is None for mv in mvs):
+                continue
+            needs_tin: set[str] = set()
+            pairs: list[tuple[MVar, MVar, int]] = []
+            for mn, lst in per_day.items():
+                phys = [mv for mv in lst if mv.venues]
+                for a_i, a in enumerate(phys):
+                    for b in phys[a_i + 1 :]:
+                        t = max(
+                            max(P.travel_minutes(va, vb), P.travel_minutes(vb, va))
+                            for va in a.venues
+                            for vb in b.venues
+                        )
+                        if t > 0:
+                            pairs.append((a, b, mn))
+                            needs_tin.update((a.m.id, b.m.id))
+            ts_of: dict[str, cp_model.IntVar] = {}
+            intervals: list[cp_model.IntervalVar] = []
+            for mv in mvs:
+                x = mv.x[iid]
+                d = mv.m.duration
+                if not mv.venues:
+                    if x is mv.p and mv.interval is not None:
+                        intervals.append(mv.interval)
+                    else:
+                        intervals.append(model.new_optional_fixed_size_interval_var(mv.s, d, x, f"ii_{mv.m.id}_{iid}"))
+                elif mv.m.id in needs_tin:
+                    hs = self.hints[mv.s]
+                    tin = self.h_tin.get((iid, mv.m.id), 0) if mv.m.id in self.hint and iid in self.hint[mv.m.id].inspectors else 0
+                    lo, hi = mv.lo - maxt, mv.hi
+                    ts = self.int(lo, hi, f"ts_{mv.m.id}_{iid}", hs - tin)
+                    sz = self.int(d + self.gap, d + self.gap + maxt, f"sz_{mv.m.id}_{iid}", d + self.gap + tin)
+                    model.add(ts <= mv.s)
+                    model.add(ts + sz == mv.s + d + self.gap)
+                    ts_of[mv.m.id] = ts
+                    intervals.append(model.new_optional_interval_var(ts, sz, mv.s + d + self.gap, x, f"ii_{mv.m.id}_{iid}"))
+                else:
+                    intervals.append(model.new_optional_fixed_size_interval_var(mv.s, d + self.gap, x, f"ii_{mv.m.id}_{iid}"))
+            for a, b, mn in pairs:
+                if a.m.locked is not None and b.m.locked is not None:
+                    first, second = (a, b) if a.m.locked.start <= b.m.locked.start else (b, a)
+                    t_fs = P.travel_minutes(next(iter(first.venues)), next(iter(second.venues)))
+                    if t_fs > 0:
+                        model.add(second.s - ts_of[second.m.id] >= t_fs)
+                    continue
+                key = (a.m.id, b.m.id)
+                o = order.get(key)
+                if o is None:
+                    o = self.bool(f"o_{a.m.id}_{b.m.id}", self.hints[a.s] <= self.hints[b.s])
+                    model.add(a.s <= b.s).only_enforce_if(o)
+                    model.add(b.s <= a.s).only_enforce_if(~o)
+                    order[key] = o
+                ya, yb = a.y[(iid, mn)], b.y[(iid, mn)]
+                for va, la in a.venues.items():
+                    for vb, lb in b.venues.items():
+                        lits = [ya, yb] + [v for v in (la, lb) if v is not None]
+                        t_ab = P.travel_minutes(va, vb)
+                        if t_ab > 0:
+                            model.add(b.s - ts_of[b.m.id] >= t_ab).only_enforce_if([o, *lits])
+                            model.add(a.s - ts_of[a.m.id] >= t_ab).only_enforce_if([~o, *lits])
+            # lunch, case limit, compact days
+            rules = P.rules
+            for mn, lst in per_day.items():
+                lo, hi = mn + rules.lunch_window[0], mn + rules.lunch_window[1] - rules.lunch_minutes
+                hl = self.h_lunch.get((iid, mn), lo) if (iid, mn) in self.h_items else lo
+                lp = self.bool(f"lp_{iid}_{mn}", hl is not None)
+                ls = self.int(lo, hi, f"ls_{iid}_{mn}", hl if hl is not None else lo)
+                intervals.append(model.new_optional_fixed_size_interval_var(ls, rules.lunch_minutes, lp, f"lunch_{iid}_{mn}"))
+                self.terms["lunch"].append((W_LUNCH, 1 - lp))
+                cases = [mv.y[(iid, mn)] for mv in lst if mv.m.counts_as_case]
+                if len(cases) > ix.case_limit(iid):
+                    model.add(sum(cases) <= ix.case_limit(iid))
+                flex = [mv for mv in lst if mv.m.fixed_start is None]
+                if len(flex) >= 2:
+                    h_in = [
+                        i
+                        for i in self.h_items.get((iid, mn), [])
+                        if ix.meetings[i.mid].fixed_start is None
+                    ]
+                    hf = min((i.start for i in h_in), default=mn)
+                    hlast = max((i.end for i in h_in), default=mn)
+                    first = self.int(mn, mn + DAY_MINUTES, f"first_{iid}_{mn}", hf)
+                    last = self.int(mn, mn + DAY_MINUTES, f"last_{iid}_{mn}", hlast)
+                    model.add(last >= first)
+                    for mv in flex:
+                        y = mv.y[(iid, mn)]
+                        model.add(first <= mv.s).only_enforce_if(y)
+                        model.add(last >= mv.s + mv.m.duration).only_enforce_if(y)
+                    busy = sum(mv.m.duration * mv.y[(iid, mn)] for mv in flex)
+                    h_idle = hlast - hf - sum(i.end - i.start for i in h_in)
+                    idle = self.int(0, DAY_MINUTES, f"idle_{iid}_{mn}", h_idle)
+                    model.add(idle == last - first - busy)
+                    self.terms["idle"].append((W_IDLE, idle))
+                self._rooms(iid, mn, lst)
+            if len(intervals) > 1:
+                model.add_no_overlap(intervals)
+        self._balance(cands)
+
+    def _rooms(self, iid: str, mn: int, lst: list[MVar]) -> None:
+        """Extra rooms an inspector uses at one venue in a day (same room for back-to-back)."""
+        by_venue: dict[str, dict[str, list[MVar]]] = defaultdict(lambda: defaultdict(list))
+        for mv in lst:
+            for rid in mv.z:
+                by_venue[self.ix.rooms[rid].venue][rid].append(mv)
+        model = self.model
+        for v, rooms in by_venue.items():
+            if len(rooms) < 2 or len({mv.m.id for ms in rooms.values() for mv in ms}) < 2:
+                continue
+            us = []
+            for rid, ms in rooms.items():
+                hv = any(
+                    self.hint.get(mv.m.id) is not None
+                    and self.hint[mv.m.id].room == rid
+                    and iid in self.hint[mv.m.id].inspectors
+                    and self.hday(mv.m.id) == mn
+                    for mv in ms
+                )
+                u = self.bool(f"u_{iid}_{mn}_{rid}", hv)
+                for mv in ms:
+                    model.add(u >= mv.y[(iid, mn)] + mv.z[rid] - 1)
+                us.append((u, hv))
+            w = self.bool(f"w_{iid}_{mn}_{v}", any(hv for _, hv in us))
+            model.add(w <= sum(u for u, _ in us))
+            self.terms["room_changes"].append((W_ROOM, sum(u for u, _ in us) - w))
+
+    def _balance(self, cands: dict[str, list[MVar]]) -> None:
+        model = self.model
+        for d in self.ix.days:
+            present = [iid for iid in cands if available_on(self.ix, iid, d.start, d.end)]
+            if len(present) < 2:
+                continue
+            loads = {}
+            hload = {}
+            for iid in present:
+                terms = [(mv.m.duration, mv.y[(iid, d.midnight)]) for mv in cands[iid] if (iid, d.midnight) in mv.y]
+                loads[iid] = sum(w * y for w, y in terms)
+                hload[iid] = sum(i.end - i.start for i in self.h_items.get((iid, d.midnight), []))
+            if all(isinstance(v, int) for v in loads.values()):
+                continue
+            cap = DAY_MINUTES
+            mx = self.int(0, cap, f"mx_{d.number}", max(hload.values()))
+            mn = self.int(0, cap, f"mn_{d.number}", min(hload.values()))
+            for load in loads.values():
+                model.add(mx >= load)
+                model.add(mn <= load)
+            self.terms["balance"].append((W_BALANCE, mx - mn))
+
+    def precedences(self) -> None:
+        model = self.model
+        for mv in self.mv.values():
+            for b in mv.m.before:
+                other = self.mv.get(b)
+                if other is None:
+                    continue
+                ha, hb = self.hint.get(mv.m.id), self.hint.get(b)
+                late_h = ha is not None and hb is not None and ha.start + mv.m.duration > hb.start
+                late = self.bool(f"late_{mv.m.id}_{b}", late_h)
+                model.add(mv.s + mv.m.duration <= other.s).only_enforce_if(~late)
+                self.terms["before"].append((W_BEFORE, late))
+
+    def build(self, meetings: list[Meeting]) -> Built:
+        for m in meetings:
+            self.meeting(m)
+        self.resources()
+        self.inspectors()
+        self.precedences()
+        obj = sum(w * e for goal in self.terms.values() for w, e in goal)
+        self.model.minimize(obj)
+        for v, val in self.hints.items():
+            self.model.add_hint(v, val)
+        return Built(self.model, self.mv, self.dropped, self.terms, self.moved)
+
+
+def day_of_start(days: list[Day], start: int) -> Day | None:
+    for d in days:
+        if d.midnight <= start < d.midnight + DAY_MINUTES:
+            return d
+    return None

@@ -1,0 +1,131 @@
+"""replan(): re-solve after a change, moving as few previously planned meetings as possible.
+
+Every meeting the change does not touch stays fixed; only the affected ones (breaking a rule
+now, or new) are free, first alone, then with a widening neighbourhood (meetings sharing an
+inspector, person or room with them that day; then the whole of those days; then everything)
+until all of them are placed or time runs out. Inside a step the objective is near-lexicographic:
+placing a meeting outweighs moving one, moving one outweighs any soft goal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from .check import Item, check, strict_day
+from .cpsat import finish, overall, solve_parts
+from .greedy import greedy_place
+from .index import Index
+from .problem import Meeting, Placement, Problem, Solution
+
+W_MOVE = 20_000
+
+
+def same(a: Placement, b: Placement) -> bool:
+    return a.start == b.start and set(a.inspectors) == set(b.inspectors) and a.room == b.room
+
+
+def _strict_breaks(ix: Index, prev: dict[str, Placement]) -> set[str]:
+    """Meetings on inspector-days the planner's strict reading (travel blocks, lunch) rejects."""
+    days: dict[tuple[str, int], list[Item]] = {}
+    for mid, p in prev.items():
+        m = ix.meetings[mid]
+        d = ix.day_of(p.start)
+        if d is None:
+            continue
+        it = Item(mid, p.start, p.start + m.duration, ix.venue_of(m, p), m.counts_as_case)
+        for iid in set(p.inspectors):
+            days.setdefault((iid, d.midnight), []).append(it)
+    out: set[str] = set()
+    for (_, mn), items in days.items():
+        ok, _, _ = strict_day(ix, items, mn)
+        if not ok:
+            out.update(i.mid for i in items)
+    return out
+
+
+def _neighbours(ix: Index, prev: dict[str, Placement], core: set[str], whole_days: bool) -> set[str]:
+    days = set()
+    res: set[str] = set()
+    for mid in core:
+        m = ix.meetings[mid]
+        spans = ix.base_spans(m) or list(m.windows)
+        days.update(d.midnight for d in ix.candidate_days(spans, m.duration))
+        res.update([*m.inspectors, *ix.pool(m), *m.attendees, *(r.id for r in ix.fitting_rooms(m))])
+    out = set(core)
+    for mid, p in prev.items():
+        d = ix.day_of(p.start)
+        if d is None or d.midnight not in days:
+            continue
+        m = ix.meetings[mid]
+        used = {*p.inspectors, *m.attendees, *([p.room] if p.room else [])}
+        if whole_days or used & res:
+            out.add(mid)
+    return out
+
+
+def replan(
+    problem: Problem, previous: dict[str, Placement], *, time_limit: float = 2.0, seed: int = 0
+) -> Solution:
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    ix = Index(problem)
+    prev = {k: v for k, v in previous.items() if k in ix.meetings}
+    broken = {mid for v in check(problem, prev) for mid in v.meetings if mid in prev}
+    broken |= _strict_breaks(ix, prev)
+    broken = {mid for mid in broken if ix.meetings[mid].locked is None}
+    new = {m.id for m in problem.meetings if m.id not in prev and m.locked is None}
+    core = broken | new
+    if not core:
+        return finish(problem, dict(prev), "optimal", 0.0, 0.0, t0)
+
+    steps = [
+        core,
+        _neighbours(ix, prev, core, whole_days=False),
+        _neighbours(ix, prev, core, whole_days=True),
+        {m.id for m in problem.meetings},
+    ]
+    best: tuple[int, int, dict[str, Placement], str, float, float] | None = None
+    tried: list[set[str]] = []
+    for k, free in enumerate(steps):
+        if any(free == t for t in tried):
+            continue
+        tried.append(free)
+        left = deadline - time.perf_counter()
+        if left <= 0.05 and best is not None:
+            break
+        sub = _derived(problem, prev, free)
+        fixed = {mid: p for mid, p in prev.items() if mid in free and mid not in broken}
+        start, _ = greedy_place(sub, fixed=fixed)
+        share = left / (len(steps) - k) if k < len(steps) - 1 else left
+        placements, statuses, obj, bound = solve_parts(
+            sub, start, time_limit=max(0.05, share), seed=seed, workers=2, move_weight=W_MOVE
+        )
+        unplaced = sum(1 for m in problem.meetings if m.id not in placements)
+        moved = sum(1 for mid, p in prev.items() if mid in placements and not same(p, placements[mid]))
+        if best is None or (unplaced, moved) < (best[0], best[1]):
+            best = (unplaced, moved, placements, overall(statuses), obj, bound)
+        if unplaced == 0:
+            break
+    assert best is not None
+    _, _, placements, status, obj, bound = best
+    sol = finish(problem, placements, status, obj, bound, t0)
+    sol.moved = sorted(
+        mid for mid, p in prev.items() if mid in placements and not same(p, placements[mid])
+    )
+    sol.moved += sorted(mid for mid, p in prev.items() if mid in ix.meetings and mid not in placements)
+    return sol
+
+
+def _derived(problem: Problem, prev: dict[str, Placement], free: set[str]) -> Problem:
+    meetings: list[Meeting] = []
+    for m in problem.meetings:
+        if m.locked is not None:
+            meetings.append(m)
+        elif m.id in free:
+            meetings.append(dataclasses.replace(m, hint=prev.get(m.id)))
+        elif m.id in prev:
+            meetings.append(dataclasses.replace(m, locked=prev[m.id]))
+        else:
+            meetings.append(m)
+    return dataclasses.replace(problem, meetings=tuple(meetings))

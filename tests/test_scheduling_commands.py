@@ -1,0 +1,55 @@
+"""plan_meetings, check_plan and absence: the acceptance flow from the command line."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from scheduling.models import Meeting, Release
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_plan_publish_check_then_absence_gives_v2_with_the_moves(scenario):
+    data = json.loads(
+        run("plan_meetings", scenario.slug, "--publish", "--json", "--time-limit", "0.5")
+    )
+    assert data["placed"] == data["total"] > 95 and data["unplaced"] == []
+    assert data["release"] == 1 and len(data["changelog"]["new"]) == data["total"]
+    assert "0 hard-rule violation" in run("check_plan", scenario.slug)
+
+    lead_kit = Meeting.objects.get(inspection=scenario, ref="kit-lead-d07")
+    run("absence", scenario.slug, "insp-lead", "--day", "7")
+    data = json.loads(
+        run("plan_meetings", scenario.slug, "--publish", "--json", "--time-limit", "2")
+    )
+    assert data["release"] == 2
+    moved = {m["meeting_id"] for m in data["moved"]}
+    logged = {e["meeting_id"] for e in data["changelog"]["moved"] + data["changelog"]["changed"]}
+    lost = {e["meeting_id"] for e in data["lost"]}
+    # The lead's KIT on day 7 can go nowhere else (its window is that day): it is reported unplaced.
+    assert lead_kit.pk in {u["meeting_id"] for u in data["unplaced"]} | lost
+    assert moved <= logged
+    assert Release.objects.filter(inspection=scenario).count() == 2
+
+
+def test_check_plan_exits_1_on_a_clash(scenario):
+    run("plan_meetings", scenario.slug, "--time-limit", "0.5")
+    a, b = Meeting.objects.for_inspection(scenario).placed().filter(mode="in_person")[:2]
+    Meeting.objects.filter(pk=b.pk).update(start=a.start, end=a.end, room=a.room)
+    with pytest.raises(SystemExit) as exc:
+        out = io.StringIO()
+        call_command("check_plan", scenario.slug, "--json", stdout=out)
+    assert exc.value.code == 1
+    assert "room_clash" in out.getvalue()
+
+
+def test_absence_of_an_unknown_inspector_is_explained(scenario):
+    with pytest.raises(CommandError, match="No inspector 'insp-nobody'.*insp-lead"):
+        run("absence", scenario.slug, "insp-nobody", "--day", "7")

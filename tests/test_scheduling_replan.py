@@ -1,0 +1,93 @@
+"""Planning the Shropshire scenario, and re-planning after an inspector's day of absence."""
+
+import datetime as dt
+
+import pytest
+
+from inspections.calendar import local_date
+from scheduling.editing import mark_inspector_absent, set_status
+from scheduling.models import Meeting
+from scheduling.planning import check_draft, plan
+from scheduling.releases import publish
+
+
+@pytest.fixture
+def planned(scenario):
+    result = plan(scenario, time_limit=1, seed=0, fresh=True)
+    assert result.placed == result.total and not result.unplaced
+    return scenario
+
+
+def _slots(inspection):
+    return {
+        m.pk: (m.start, m.room_id, tuple(sorted(i.ref for i in m.assigned_inspectors.all())))
+        for m in Meeting.objects.for_inspection(inspection).with_people()
+    }
+
+
+def test_the_whole_scenario_is_placed_without_a_clash(planned):
+    violations, unplaced = check_draft(planned)
+    assert violations == [] and unplaced == []
+    assert not Meeting.objects.for_inspection(planned).unplaced().exists()
+
+
+def test_absence_moves_only_the_meetings_that_had_to_move(planned):
+    publish(planned)
+    # The team inspector with the busiest on-site day falls ill that day.
+    busiest: dict[tuple[str, int], set[int]] = {}
+    for m in Meeting.objects.for_inspection(planned).placed().with_people():
+        day = planned.calendar.day_for_date(local_date(m.start))
+        for i in m.assigned_inspectors.all():
+            if i.role == "team":
+                busiest.setdefault((i.ref, day), set()).add(m.pk)
+    (ref, day), hit = max(busiest.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    date = planned.calendar.date_for_day(day)
+    before = _slots(planned)
+    mark_inspector_absent(planned, ref, day)
+    result = plan(planned, time_limit=2)
+    after = _slots(planned)
+    changed = {pk for pk in before if before[pk] != after[pk]}
+    assert {m.meeting_id for m in result.moved} == changed
+    assert hit <= changed
+    # Only those meetings (and at most a couple of neighbours the repair needed) move.
+    assert len(changed) <= len(hit) + 2
+    assert check_draft(planned)[0] == []
+    assert all(ref not in after[pk][2] or local_date(after[pk][0]) != date for pk in hit)
+
+    v2 = publish(planned)
+    assert v2.number == 2
+    assert {e["meeting_id"] for e in v2.changelog["moved"] + v2.changelog["changed"]} == changed
+    assert v2.changelog["new"] == [] and v2.changelog["cancelled"] == []
+    assert all(e["affected"] for e in v2.changelog["moved"])
+
+
+def test_confirmed_meetings_never_move(planned):
+    confirmed = list(Meeting.objects.for_inspection(planned).placed().order_by("pk")[:10])
+    for m in confirmed:
+        set_status(m, "confirmed", opened_version=m.version)
+    before = {
+        m.pk: (m.start, m.room_id) for m in Meeting.objects.filter(pk__in=[m.pk for m in confirmed])
+    }
+    result = plan(planned, time_limit=1, seed=7, fresh=True)
+    after = {
+        m.pk: (m.start, m.room_id) for m in Meeting.objects.filter(pk__in=[m.pk for m in confirmed])
+    }
+    assert before == after
+    assert not {m.meeting_id for m in result.moved} & set(before)
+
+
+def test_replanning_an_unchanged_draft_moves_nothing(planned):
+    result = plan(planned, time_limit=1)
+    assert result.moved == []
+
+
+def test_plan_times_are_in_working_hours_uk_time(planned):
+    from inspections.calendar import LONDON
+
+    for m in Meeting.objects.for_inspection(planned).placed().select_related("meeting_type"):
+        start = m.start.astimezone(LONDON).time()
+        end = m.end.astimezone(LONDON).time()
+        if m.meeting_type.key == "evening_visit":
+            assert start >= dt.time(17, 0)
+        else:
+            assert dt.time(8, 30) <= start and end <= dt.time(17, 30)

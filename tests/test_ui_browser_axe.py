@@ -1,0 +1,105 @@
+"""axe-core on every main page: no serious or critical WCAG 2.2 AA violation.
+
+The inspections app's pages, then the other apps' pages as their urls.py names them, on
+day 3 of the Shropshire scenario with the Menu open at 320 px as well as at desktop width.
+"""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.urls import NoReverseMatch, reverse
+from ui_browser import DAY_THREE, axe_violations, chromium, load_scenario_and_user, log_in
+
+pytestmark = pytest.mark.browser
+
+OWN_PAGES = [
+    "/",
+    "/inspections/{slug}/",
+    "/inspections/{slug}/days/",
+    "/inspections/{slug}/days/3/",
+    "/inspections/{slug}/days/8/",
+    "/inspections/{slug}/tasks/",
+    "/inspections/{slug}/tasks/?group=owner&status=open",
+    "/inspections/{slug}/tasks/?day=soon",  # the error summary
+    "/inspections/{slug}/people/",
+    "/inspections/{slug}/inspectors/",
+    "/inspections/{slug}/rooms/",
+    "/inspections/{slug}/search/?q=library",
+    "/inspections/{slug}/search/?q=x",  # the error summary
+    "/inspections/{slug}/people/import/",
+]
+
+# Other apps' main pages: (URL name, extra kwargs). Missing ones are left out until they exist.
+OTHER_PAGES = [
+    ("scheduling:meetings", {}),
+    ("scheduling:plan", {}),
+    ("scheduling:releases", {}),
+    ("calendars:index", {}),
+    ("calendars:day", {"day": 8}),
+    ("calendars:week", {"week": 2}),
+    ("calendars:links", {}),
+    ("evidence:library", {}),
+    ("evidence:audits", {}),
+    ("evidence:deep-dives", {}),
+    ("annex_a:index", {}),
+    ("annex_a:tracker", {}),
+]
+
+
+@pytest.fixture
+def site(transactional_db, live_server, django_user_model):
+    with time_machine.travel(DAY_THREE, tick=True):
+        inspection = load_scenario_and_user(django_user_model)
+        yield live_server.url, inspection
+
+
+@pytest.fixture
+def chrome():
+    with chromium() as b:
+        yield b
+
+
+def _check(chrome, base: str, paths: list[str], login: bool = True) -> dict[str, list[str]]:
+    failures: dict[str, list[str]] = {}
+    for width in (1280, 320):
+        page = chrome.new_page(viewport={"width": width, "height": 900})
+        if login:
+            log_in(page, base)
+        for path in paths:
+            response = page.goto(base + path)
+            assert response is not None and response.ok, f"{path}: {response and response.status}"
+            menu = page.locator(".govuk-service-navigation__toggle")
+            if width == 320 and menu.is_visible():
+                menu.click()  # check the opened menu too
+            found = axe_violations(page)
+            if found:
+                failures[f"{path} at {width}px"] = found
+        page.close()
+    return failures
+
+
+def test_inspections_pages_have_no_serious_or_critical_axe_violations(site, chrome):
+    base, inspection = site
+    failures = _check(chrome, base, [p.format(slug=inspection.slug) for p in OWN_PAGES])
+    assert failures == {}
+
+
+def test_login_page_has_no_serious_or_critical_axe_violations(site, chrome):
+    base, _ = site
+    failures = _check(chrome, base, ["/accounts/login/", "/accounts/login/?next=/"], login=False)
+    assert failures == {}
+
+
+def test_other_apps_pages_have_no_serious_or_critical_axe_violations(site, chrome):
+    base, inspection = site
+    paths = []
+    for name, extra in OTHER_PAGES:
+        try:
+            paths.append(reverse(name, kwargs={"slug": inspection.slug, **extra}))
+        except NoReverseMatch:
+            continue
+    if not paths:
+        pytest.skip("no other app has named a main page yet")
+    failures = _check(chrome, base, paths)
+    assert failures == {}
