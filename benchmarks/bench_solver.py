@@ -8,6 +8,7 @@ re-plan time after one inspector's sick day. BENCH_QUICK=1 uses short time limit
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import resource
 import tempfile
@@ -34,7 +35,7 @@ def _real_scenario() -> Problem:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_scenario", "shropshire-2025", verbosity=0)
+    call_command("load_scenario", "shropshire-2025", verbosity=0, stdout=io.StringIO())
     from inspections.models import Inspection
 
     try:
@@ -73,7 +74,7 @@ def _sick_day(problem: Problem, placements: dict) -> tuple[Problem, str, int]:
     """The inspector with most meetings on one on-site day is off sick that day."""
     counts: dict[tuple[str, int], int] = {}
     by_day = {d.midnight: d for d in problem.days}
-    for mid, p in placements.items():
+    for p in placements.values():
         mn = max((m for m in by_day if m <= p.start), default=None)
         if mn is None:
             continue
@@ -110,6 +111,10 @@ def run() -> None:
         ("x4", scale(base, 4), 10 if quick else 120),
         ("tight", tighten(base), 10 if quick else 120),
     ]
+    print(
+        "soft = score() total (every goal plus 100000 per unplaced meeting); gap = (soft - bound)"
+    )
+    print("/ soft, bound from CP-SAT (0 for parts improved window by window)")
     print(f"{'size':<11}{'solver':<8}{'placed':<10}{'hard':>5}{'soft':>11}{'gap':>8}{'seconds':>9}")
     ratios = []
     plans = {}
@@ -118,13 +123,20 @@ def run() -> None:
         print(_row(name, "greedy", problem, g), flush=True)
         s = solve(problem, time_limit=limit, seed=0, workers=2, hint=g.placements)
         print(_row(name, "cp-sat", problem, s), flush=True)
+        goals = {k: v for k, v in s.soft.items() if k not in ("total", "unplaced")}
+        g_goals = {k: v for k, v in g.soft.items() if k not in ("total", "unplaced")}
         ratio = s.soft["total"] / g.soft["total"] if g.soft["total"] else 1.0
-        ratios.append((name, ratio, limit))
+        goal_ratio = sum(goals.values()) / sum(g_goals.values()) if sum(g_goals.values()) else 1.0
+        ratios.append((name, ratio, goal_ratio, limit))
+        print(f"    cp-sat by goal: {', '.join(f'{k} {v:.0f}' for k, v in goals.items())}")
         plans[name] = s
         for mid, why in list(s.unplaced.items())[:3]:
             print(f"    unplaced {mid}: {'; '.join(why)}")
-    for name, ratio, limit in ratios:
-        print(f"ratio cp-sat/greedy penalty {name:<11}{ratio:6.2f}  (limit {limit} s; target <= 0.50)")
+    for name, ratio, goal_ratio, limit in ratios:
+        print(
+            f"ratio cp-sat/greedy penalty {name:<11}{ratio:6.2f}  (soft goals only, unplaced "
+            f"penalty left out: {goal_ratio:.2f}; limit {limit} s; target <= 0.50)"
+        )
     sick, who, touched = _sick_day(base, plans["Shropshire"].placements)
     t = time.perf_counter()
     r = replan(sick, plans["Shropshire"].placements, time_limit=2.0, seed=0)

@@ -304,3 +304,11 @@ def clear_placements_after_day_one_moved(inspection: Inspection) -> None:
         status=MeetingStatus.DRAFT,
         version=F("version") + 1,
     )
+
+
+def why_unplaced(meeting: Meeting) -> list[str]:
+    """Plain-English reasons an unplaced meeting cannot go anywhere in the current draft."""
+    if meeting.start is not None or meeting.status == MeetingStatus.CANCELLED:
+        return []
+    built = build(meeting.inspection, draft=True)
+    return solver.explain(built.problem, str(meeting.pk), current_placements(built))

@@ -282,4 +282,13 @@ def draft_meetings(inspection: Inspection) -> list[MeetingSnapshot]:
 
 def draft_changes(inspection: Inspection) -> dict[str, Any]:
     """What publishing now would put in the changelog (the plan page marks these)."""
-    return diff_rows(_release_rows(latest_release(inspection)), _draft_rows(inspection))
+    old = _release_rows(latest_release(inspection))
+    rows = _drop_unpublished_cancellations(old, _draft_rows(inspection))
+    log = diff_rows(old, rows)
+    # Published but no longer placed in the draft: publishing keeps their last slot.
+    log["unplaced"] = [
+        {"meeting_id": pk, "title": row["title"], "from": _slot(row)}
+        for pk, row in old.items()
+        if pk not in rows
+    ]
+    return log

@@ -17,7 +17,7 @@ from inspections.models import Inspection
 from inspections.services.errors import DomainError
 from scheduling import editing
 from scheduling.models import Meeting, MeetingStatus, MeetingType, PlanRun, Room
-from scheduling.planning import check_draft
+from scheduling.planning import check_draft, why_unplaced
 from scheduling.releases import draft_changes, latest_release, publish
 from scheduling.runs import start_plan_run
 
@@ -88,6 +88,7 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "inspection": inspection,
             "meeting": meeting,
             "day": _day_of(inspection, meeting),
+            "reasons": why_unplaced(meeting),
         },
     )
 

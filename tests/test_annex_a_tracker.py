@@ -213,3 +213,16 @@ def test_progress_is_saved_as_the_check_reads_rows(scenario, tmp_path):
     assert len(steps) >= 5
     assert steps == sorted(steps) and steps[-1] < 100  # 100 only once saved
     assert check.progress == 100 and report.rows == check.rows
+
+
+def test_a_check_runs_once_even_if_the_task_is_delivered_twice(scenario):
+    from annex_a.services.checks import run_check
+
+    upload = io.BytesIO(_workbook(scenario))
+    from annex_a.services.checks import NamedFile, start_check
+
+    check = start_check(scenario, [NamedFile("a.xlsx", upload, len(upload.getvalue()))])
+    check.refresh_from_db()
+    assert check.status == CheckStatus.DONE
+    assert run_check(check.pk) is None  # already claimed: nothing runs again
+    assert FileCheck.objects.get(pk=check.pk).finding_count == 0

@@ -91,3 +91,24 @@ def test_plan_times_are_in_working_hours_uk_time(planned):
             assert start >= dt.time(17, 0)
         else:
             assert dt.time(8, 30) <= start and end <= dt.time(17, 30)
+
+
+def test_a_lost_room_moves_only_its_meetings(planned):
+    from scheduling.models import Room
+
+    room = (
+        Room.objects.for_inspection(planned)
+        .filter(meetings__isnull=False, meetings__status="planned")
+        .first()
+    )
+    used = set(
+        Meeting.objects.for_inspection(planned).filter(room=room).values_list("pk", flat=True)
+    )
+    before = _slots(planned)
+    Room.objects.filter(pk=room.pk).update(active=False)
+    plan(planned, time_limit=2)
+    after = _slots(planned)
+    changed = {pk for pk in before if before[pk] != after[pk]}
+    assert used <= changed and len(changed) <= len(used) + 2
+    assert not Meeting.objects.filter(room=room).exists()
+    assert check_draft(planned)[0] == []

@@ -225,3 +225,24 @@ def test_impossible_meeting_is_reported_with_reasons(small):
     title, reasons = result.unplaced[blocked.pk]
     assert title == "Case discussion: child C100001"
     assert reasons and any("Jo Lee" in r for r in reasons)
+
+
+def test_detail_page_explains_an_unplaced_meeting(small, client, django_user_model):
+    from django.urls import reverse
+
+    from scheduling.models import Unavailability
+
+    for day in (6, 7):
+        Unavailability.objects.create(
+            inspection=small.inspection,
+            person=small.jo,
+            reason="court",
+            start=to_utc(MONDAY + dt.timedelta(days=day - 6), dt.time(0)),
+            end=to_utc(MONDAY + dt.timedelta(days=day - 5), dt.time(0)),
+        )
+    m = meeting(small, "blocked", attendees=[small.jo])
+    client.force_login(django_user_model.objects.create_user("c", password="a-long-test-password"))
+    page = client.get(reverse("scheduling:meeting", args=[small.inspection.slug, m.pk]))
+    assert page.status_code == 200
+    assert "The planner cannot place this meeting" in page.content.decode()
+    assert "Jo Lee" in page.content.decode()

@@ -102,3 +102,21 @@ def test_working_day_is_0830_uk_time_on_both_sides_of_the_clock_change(scenario)
     # Friday 24 Oct (BST) 08:30 is 07:30 UTC; Monday 27 Oct (GMT) 08:30 is 08:30 UTC.
     starts = {d.number: built.moment(d.start) for d in built.problem.days}
     assert starts[10].hour == 7 and starts[11].hour == 8
+
+
+def test_catalogue_rejects_an_unknown_field(tmp_path, db):
+    import pytest
+
+    from inspections.services.errors import DomainError
+    from scheduling.catalogue import load_meeting_types
+
+    bad = tmp_path / "meeting-types.toml"
+    bad.write_text(
+        '[[types]]\nkey = "x"\nname = "X"\ngroup = "kit"\nduration = 30\nmode = "teams"\n'
+        'inspector_rule = "lead"\ncolour = "red"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        DomainError, match=r"meeting-types.toml, type 1 \(x\): unknown field\(s\) colour"
+    ):
+        load_meeting_types(bad)

@@ -112,7 +112,9 @@ def test_sick_day_on_the_shropshire_shape_moves_few_and_keeps_every_rule():
     plan = solve(prob, time_limit=2.0).placements
     day = next(d for d in prob.days if d.number == 8)
     touched = {
-        mid for mid, p in plan.items() if "i2" in p.inspectors and day.midnight <= p.start < day.midnight + 1440
+        mid
+        for mid, p in plan.items()
+        if "i2" in p.inspectors and day.midnight <= p.start < day.midnight + 1440
     }
     after = sick(prob, "i2", day.midnight)
     sol = replan(after, plan, time_limit=2.0)

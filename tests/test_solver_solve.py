@@ -40,7 +40,7 @@ def busy_problem():
 def test_greedy_and_solve_place_everything_without_violations():
     prob = busy_problem()
     g = greedy(prob)
-    s = solve(prob, time_limit=3.0)
+    s = solve(prob, time_limit=1.0)
     for sol in (g, s):
         assert sol.unplaced == {}
         assert check(prob, sol.placements) == []
@@ -54,7 +54,7 @@ def test_greedy_and_solve_place_everything_without_violations():
 
 def test_solve_honours_soft_goals_when_it_can():
     prob = busy_problem()
-    s = solve(prob, time_limit=3.0)
+    s = solve(prob, time_limit=1.0)
     assert s.placements["a"].start == hm(14)  # preferred start
     assert s.placements["e"].start == hm(10, day=D2)
     assert s.placements["c"].start + 60 <= s.placements["d"].start  # case discussion first
@@ -63,8 +63,8 @@ def test_solve_honours_soft_goals_when_it_can():
 
 def test_same_seed_same_plan():
     prob = busy_problem()
-    a = solve(prob, time_limit=3.0, seed=7)
-    b = solve(prob, time_limit=3.0, seed=7)
+    a = solve(prob, time_limit=1.0, seed=7)
+    b = solve(prob, time_limit=1.0, seed=7)
     assert a.placements == b.placements
 
 

@@ -1,4 +1,5 @@
-"""axe-core on every main page: no serious or critical WCAG 2.2 AA violation.
+"""axe-core on every main page: no serious or critical WCAG 2.2 AA violation, and no
+horizontal scroll at 320 CSS px (400% zoom).
 
 The inspections app's pages, then the other apps' pages as their urls.py names them, on
 day 3 of the Shropshire scenario with the Menu open at 320 px as well as at desktop width.
@@ -9,7 +10,14 @@ from __future__ import annotations
 import pytest
 import time_machine
 from django.urls import NoReverseMatch, reverse
-from ui_browser import DAY_THREE, axe_violations, chromium, load_scenario_and_user, log_in
+from ui_browser import (
+    DAY_THREE,
+    axe_violations,
+    chromium,
+    horizontal_overflow,
+    load_scenario_and_user,
+    log_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +81,10 @@ def _check(chrome, base: str, paths: list[str], login: bool = True) -> dict[str,
             if width == 320 and menu.is_visible():
                 menu.click()  # check the opened menu too
             found = axe_violations(page)
+            if width == 320:
+                widths = horizontal_overflow(page)
+                if widths["page"] > widths["viewport"]:
+                    found.append(f"horizontal scroll at 320px: {widths}")
             if found:
                 failures[f"{path} at {width}px"] = found
         page.close()

@@ -38,17 +38,23 @@ def chrome():
 def test_log_in_open_the_dashboard_on_day_three_and_see_the_library_countdown(site, chrome):
     base, inspection = site
     page = chrome.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     log_in(page, base)
     page.get_by_role("button", name=re.compile("Open the dashboard")).click()
     page.wait_for_url(f"{base}/inspections/{inspection.slug}/")
 
-    assert "Day 3 of 15 · week 1, inspectors off site" in page.locator("#today-headline").inner_text()
+    assert (
+        "Day 3 of 15 · week 1, inspectors off site" in page.locator("#today-headline").inner_text()
+    )
     library = page.locator("[data-progress-source=library]").filter(has_text="12:00 today").first
     assert library.locator("h3").inner_text().startswith("Library · 12:00 today")
     # the live countdown, counted in the browser from the server's clock
     countdown = library.locator("[data-countdown]")
     assert re.fullmatch(r"in (2 hours 5\d minutes|3 hours 0 minutes)", countdown.inner_text())
     screenshot(page, "dashboard")
+    assert errors == []  # GOV.UK Frontend, htmx and the app's script load and run cleanly
 
 
 def test_tick_a_task_in_place_and_see_why_a_blocked_one_cannot_be_done(site, chrome):
@@ -61,7 +67,9 @@ def test_tick_a_task_in_place_and_see_why_a_blocked_one_cannot_be_done(site, chr
     page.evaluate("window.notReloaded = true")
 
     # the upload waits on the quality check: the scheduler of tasks says so, in the row
-    page.locator(f"#task-row-{upload.pk}").get_by_role("button", name=re.compile("Mark done")).click()
+    page.locator(f"#task-row-{upload.pk}").get_by_role(
+        "button", name=re.compile("Mark done")
+    ).click()
     error = page.locator(f"#task-{upload.pk}-error")
     error.wait_for()
     assert "can't be marked done while it waits on" in error.inner_text()

@@ -254,6 +254,7 @@ class ListChecker:
                 tick(1000)
         if tick is not None:
             tick(self.result.rows % 1000)
+        self.seen = {}  # duplicates are within a list: free the hashes before the next one
         if self.positions is None:
             self.add(Finding(self.spec.number, None, "", "no header row and no data", kind="sheet"))
 

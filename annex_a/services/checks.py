@@ -89,6 +89,14 @@ def run_check(check_pk: int) -> FileCheck | None:
             for name, stored in zip(check.file_names, check.stored_files, strict=True):
                 files.append((name, stack.enter_context(default_storage.open(stored, "rb"))))
             execute(check, files)
+    except Exception:
+        # execute() marks its own failures; this catches a stored upload that cannot be opened
+        FileCheck.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
+            status=CheckStatus.FAILED,
+            message="The uploaded files could not be opened; upload them again.",
+            finished_at=timezone.now(),
+        )
+        raise
     finally:
         for stored in check.stored_files:
             default_storage.delete(stored)

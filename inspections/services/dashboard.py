@@ -17,9 +17,9 @@ from django.utils import timezone
 from inspections.calendar import LONDON, local_date
 from inspections.models import Inspection, Task, TaskStatus
 from inspections.services.daysheet import DaySheet, build_daysheet
-from inspections.services.integrations import extra_items
-from inspections.services.schedule_notices import release_changes, schedule_risks
+from inspections.services.integrations import extra_items, meetings_for_day
 from inspections.services.progress import Progress, progress_map, risk_text
+from inspections.services.schedule_notices import release_changes, schedule_risks
 
 # The evidence trackers, by the workflow template's `progress` key, in the order they fall due.
 EVIDENCE_SOURCES: dict[str, str] = {
@@ -111,6 +111,7 @@ class Dashboard:
     risks: list[Notice]
     changes: list[Notice]
     overdue_count: int
+    timetable: str = "published"  # or "draft" when nothing is published for the day
 
 
 def _verb(progress: Progress) -> str:
@@ -226,11 +227,12 @@ def _deadlines(inspection: Inspection, now: dt.datetime) -> list[Task]:
 def build_dashboard(inspection: Inspection, now: dt.datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     stage, headline, day = _stage(inspection, now)
-    sheet = build_daysheet(inspection, day, now=now) if day else None
     upcoming = _deadlines(inspection, now)
+    # every tracker asked once, for the deadlines, the bars and today's day sheet alike
     progress = progress_map(
         inspection, set(EVIDENCE_SOURCES) | {t.progress_source for t in upcoming}
     )
+    sheet = build_daysheet(inspection, day, now=now, progress=progress) if day else None
     deadlines = []
     for task in upcoming:
         p = progress.get(task.progress_source) if task.progress_source else None
@@ -284,6 +286,13 @@ def build_dashboard(inspection: Inspection, now: dt.datetime | None = None) -> D
     changes = release_changes(inspection, now) + changes
     changes += extra_items("DASHBOARD_CHANGES", inspection, now)
 
+    meetings = sheet.meetings if sheet else []
+    timetable = "published"
+    if sheet and not meetings:
+        # nothing published for today yet: the draft is the team's best picture
+        meetings = meetings_for_day(inspection, sheet.date, draft=True)
+        timetable = "draft" if meetings else "published"
+
     return Dashboard(
         inspection=inspection,
         now=now,
@@ -293,7 +302,8 @@ def build_dashboard(inspection: Inspection, now: dt.datetime | None = None) -> D
         sheet=sheet,
         deadlines=deadlines,
         evidence=evidence,
-        lanes=meeting_lanes(sheet.meetings) if sheet else [],
+        lanes=meeting_lanes(meetings),
+        timetable=timetable,
         risks=risks,
         changes=changes,
         overdue_count=overdue_count,

@@ -76,7 +76,9 @@ def build_daysheet(
     role: str | None = None,
     draft: bool = False,
     now: dt.datetime | None = None,
+    progress: dict[str, Progress | None] | None = None,
 ) -> DaySheet:
+    """`progress`: provider results the caller already has (the dashboard), to ask once."""
     calendar = inspection.calendar
     try:
         date = calendar.date_for_day(day)
@@ -89,7 +91,9 @@ def build_daysheet(
         tasks = tasks.for_role(role)
     now = now or timezone.now()
     task_list = list(tasks)
-    progress = progress_map(inspection, {t.progress_source for t in task_list})
+    wanted = {t.progress_source for t in task_list if t.progress_source}
+    known = progress or {}
+    progress = {**known, **progress_map(inspection, wanted - set(known))}
     groups: dict[str, OwnerGroup] = {}
     for task in task_list:
         label = (

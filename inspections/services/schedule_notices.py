@@ -32,7 +32,9 @@ def schedule_risks(inspection: Inspection, now: dt.datetime) -> list[Any]:
     meeting = model("scheduling", "Meeting")
     if meeting is None:
         return []
-    url = _url(("scheduling:meetings", "scheduling:meeting-list", "scheduling:plan"), inspection.slug)
+    url = _url(
+        ("scheduling:meetings", "scheduling:meeting-list", "scheduling:plan"), inspection.slug
+    )
     notices = []
     manager = meeting._default_manager
     active = manager.filter(inspection=inspection).exclude(status="cancelled")
@@ -52,12 +54,22 @@ def schedule_risks(inspection: Inspection, now: dt.datetime) -> list[Any]:
     return notices
 
 
+CHANGELOG_LABELS = {
+    "moved": "moved",
+    "new": "new",
+    "cancelled": "cancelled",
+    "changed": "with people changed",
+    "affected": "people affected",
+    "unplaced": "not placed",
+}
+
+
 def _changelog_lines(changelog: Any) -> list[str]:
     """A release changelog as short lines, whatever its exact shape (dict of lists or counts)."""
     lines: list[str] = []
     if isinstance(changelog, dict):
         for key, value in changelog.items():
-            label = str(key).replace("_", " ")
+            label = CHANGELOG_LABELS.get(str(key), str(key).replace("_", " "))
             if isinstance(value, list):
                 if value:
                     lines.append(f"{len(value)} {label}")

@@ -35,7 +35,7 @@ SEARCHED: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("evidence", "DeepDive", "Deep-dive child", ("child_id", "child_ref")),
     ("evidence", "DeepDiveChild", "Deep-dive child", ("child_id", "child_ref")),
     ("evidence", "ChosenChild", "Deep-dive child", ("child_id", "child_ref")),
-    ("evidence", "AnnexAList", "Annexe A list", ("name", "title")),
+    ("annex_a", "AnnexAList", "Annexe A list", ("name",)),
     ("scheduling", "Venue", "Venue", ("name", "address")),
 ]
 
@@ -72,6 +72,10 @@ def _url(obj: Model, inspection: Inspection, kind: str) -> str:
         found = _reverse("evidence:library", slug=slug)
         if found:
             return found + f"#document-{obj.pk}"
+    if name == "AnnexAList":
+        found = _reverse("annex_a:checklist", slug=slug, number=getattr(obj, "number", 0))
+        if found:
+            return found
     if name in ("Meeting", "Venue"):
         found = _reverse(f"scheduling:{name.lower()}", slug=slug, pk=obj.pk)
         if found:

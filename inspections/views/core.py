@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,9 +17,9 @@ from django.views.decorators.http import require_POST
 from inspections.calendar import local_date, to_utc
 from inspections.models import Inspection, Task, TaskStatus
 from inspections.services.dashboard import TIMELINE_HOURS, meeting_lanes
-from inspections.services.integrations import model
 from inspections.services.daysheet import build_daysheet
 from inspections.services.errors import DomainError, ImportFailed
+from inspections.services.integrations import model
 from inspections.services.people_import import import_people
 from inspections.services.progress import progress_for, risk_text
 from inspections.services.tasks import set_task_status
@@ -48,15 +49,15 @@ def days(request: HttpRequest, slug: str) -> HttpResponse:
     """Every working day with its task counts: one aggregate query for the whole list."""
     inspection = get_inspection_or_404(slug)
     calendar = inspection.calendar
-    counts = {
+    counts: dict[int, Any] = {
         row["due_day"]: row
         for row in inspection.tasks.values("due_day").annotate(
             total=Count("pk"), open=Count("pk", filter=~Q(status=TaskStatus.DONE))
         )
     }
     today_day = inspection.day_number_today()
-    first = min([1, *counts])
-    numbers = [n for n in range(first, calendar.last_day + 1) if n != 0]
+    # every day of the three weeks, and the days before and after that have tasks
+    numbers = sorted(set(range(1, calendar.last_day + 1)) | {n for n in counts if n != 0})
     rows = []
     for n in numbers:
         date = calendar.date_for_day(n)
@@ -65,8 +66,8 @@ def days(request: HttpRequest, slug: str) -> HttpResponse:
                 "number": n,
                 "date": date,
                 "stage": calendar.describe_day(n).split(" · ", 1)[-1],
-                "total": counts.get(n, {}).get("total", 0),
-                "open": counts.get(n, {}).get("open", 0),
+                "total": counts[n]["total"] if n in counts else 0,
+                "open": counts[n]["open"] if n in counts else 0,
                 "today": n == today_day,
             }
         )
@@ -105,7 +106,9 @@ def day_sheet(request: HttpRequest, slug: str, day: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    task = get_object_or_404(Task.objects.select_related("owner", "inspection"), pk=pk, inspection__slug=slug)
+    task = get_object_or_404(
+        Task.objects.select_related("owner", "inspection"), pk=pk, inspection__slug=slug
+    )
     error = ""
     try:
         task = set_task_status(task, request.POST.get("status", ""), request.user)
@@ -119,7 +122,9 @@ def task_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             .prefetch_related("depends_on")
             .get(pk=task.pk)
         )
-        progress = progress_for(task.inspection, task.progress_source) if task.progress_source else None
+        progress = (
+            progress_for(task.inspection, task.progress_source) if task.progress_source else None
+        )
         now = timezone.now()
         day_start = to_utc(local_date(now), dt.time(0))
         response = render(

@@ -48,7 +48,9 @@ def tasks(request: HttpRequest, slug: str) -> HttpResponse:
 
     qs = (
         inspection.tasks.select_related("owner")
-        .prefetch_related(Prefetch("depends_on", queryset=Task.objects.only("pk", "title", "status")))
+        .prefetch_related(
+            Prefetch("depends_on", queryset=Task.objects.only("pk", "title", "status"))
+        )
         .order_by("due_at", "key")
     )
     if status == "open":
@@ -105,7 +107,12 @@ def tasks(request: HttpRequest, slug: str) -> HttpResponse:
             "count": sum(len(g["rows"]) for g in groups.values()),
             "group_by": group_by,
             "groupings": GROUPINGS,
-            "filters": {"status": status, "role": role, "owner": owner, "day": request.GET.get("day", "")},
+            "filters": {
+                "status": status,
+                "role": role,
+                "owner": owner,
+                "day": request.GET.get("day", ""),
+            },
             "statuses": [("open", "Not done"), *TaskStatus.choices],
             "roles": [(r, _role_label(r)) for r in roles],
             "owners": owners,
@@ -132,15 +139,15 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
     if kind in PersonKind.values:
         qs = qs.filter(kind=kind)
     if q:
-        qs = qs.filter(full_name__icontains=q) | qs.filter(team__icontains=q) | qs.filter(
-            job_title__icontains=q
+        qs = (
+            qs.filter(full_name__icontains=q)
+            | qs.filter(team__icontains=q)
+            | qs.filter(job_title__icontains=q)
         )
     grouped: dict[str, list[Person]] = defaultdict(list)
     for person in qs.order_by("kind", "team", "full_name"):
         grouped[person.kind].append(person)
-    groups = [
-        (label, grouped[value]) for value, label in PersonKind.choices if grouped.get(value)
-    ]
+    groups = [(label, grouped[value]) for value, label in PersonKind.choices if grouped.get(value)]
     return render(
         request,
         "inspections/people.html",
@@ -180,7 +187,9 @@ def inspectors(request: HttpRequest, slug: str) -> HttpResponse:
         for i in inspection.inspectors.all()
     ]
     return render(
-        request, "inspections/inspectors.html", {"inspection": inspection, "rows": rows, "today": today}
+        request,
+        "inspections/inspectors.html",
+        {"inspection": inspection, "rows": rows, "today": today},
     )
 
 
@@ -219,5 +228,12 @@ def search_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "inspections/search.html",
-        {"inspection": inspection, "q": q, "search_q": q, "error": error, "kinds": dict(kinds), "count": len(hits)},
+        {
+            "inspection": inspection,
+            "q": q,
+            "search_q": q,
+            "error": error,
+            "kinds": dict(kinds),
+            "count": len(hits),
+        },
     )

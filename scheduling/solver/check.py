@@ -159,7 +159,10 @@ def _check_meeting(ix: Index, m: Meeting, p: Placement) -> list[Violation]:
     for pid in m.attendees:
         spans = ix.person_spans(pid)
         if spans is not None and not fits(spans, s, e):
-            v("person_unavailable", f"{ix.who(pid)} is not available {ix.when(s)}–{ix.local(e)} for {t}.")
+            v(
+                "person_unavailable",
+                f"{ix.who(pid)} is not available {ix.when(s)}–{ix.local(e)} for {t}.",
+            )
     if m.mode == IN_PERSON:
         if p.room is None:
             v("room_missing", f"{t} is in person but has no room.")
@@ -190,7 +193,7 @@ def _check_meeting(ix: Index, m: Meeting, p: Placement) -> list[Violation]:
 def _sweep(intervals: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
     """Overlapping pairs (a, b) among (start, end, id), each reported once."""
     intervals.sort()
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     active: list[tuple[int, int, str]] = []
     for s, e, mid in intervals:
         active = [a for a in active if a[1] > s]
@@ -274,7 +277,9 @@ def _check_inspectors(ix: Index, placements: dict[str, Placement]) -> list[Viola
                                 (last.mid, it.mid, *(t.mid for t in teams)),
                             )
                         )
-                    elif last.venue == it.venue and not teams and it.start - last.end < rules.min_gap:
+                    elif (
+                        last.venue == it.venue and not teams and it.start - last.end < rules.min_gap
+                    ):
                         out.append(
                             Violation(
                                 "min_gap",

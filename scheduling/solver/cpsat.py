@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import os
+import logging
 import time
 from collections import defaultdict
 
@@ -18,8 +18,14 @@ from .model import Builder
 from .occupancy import Occupancy
 from .problem import Meeting, Placement, Problem, Solution
 
-LOG = bool(os.environ.get("SOLVER_LOG"))
-DEBUG_PARTS = bool(os.environ.get("SOLVER_PARTS"))
+log = logging.getLogger(__name__)
+
+DETERMINISTIC_UP_TO = (
+    40  # free meetings: parts this small search in deterministic (interleaved) mode
+)
+LNS_ABOVE = 40  # free meetings in a part above which the part is improved window by window
+GLOBAL_SHARE = 0.0  # of a large part's time for a whole-part CP-SAT run first (0: none; its
+# LP bound stayed near 0 and the time was worth more to the windows)
 
 STATUS = {
     cp_model.OPTIMAL: "optimal",
@@ -122,6 +128,7 @@ def solve_parts(
     seed: int,
     workers: int,
     move_weight: int = 0,
+    single_worker_up_to: int = DETERMINISTIC_UP_TO,
 ) -> tuple[dict[str, Placement], list[str], float, float]:
     """Solve each connected part in turn (time shared by size); falls back to the hint per part."""
     deadline = time.perf_counter() + time_limit
@@ -144,19 +151,20 @@ def solve_parts(
         prm.max_time_in_seconds = budget
         prm.num_workers = workers
         prm.random_seed = seed
-        if LOG:
-            prm.log_search_progress = True
+        prm.log_search_progress = log.isEnabledFor(logging.DEBUG - 1)
         prm.cp_model_probing_level = 0  # presolve 3x faster on these models, same plans
-        if len(free) <= DETERMINISTIC_UP_TO:
-            prm.interleave_search = True  # same seed, same plan (when it ends before the limit)
-        for kv in filter(None, os.environ.get("SOLVER_PARAMS", "").split(",")):
-            k, v = kv.split(":")
-            cur = getattr(prm, k)
-            setattr(prm, k, (v == "1") if isinstance(cur, bool) else type(cur)(v))
+        if len(free) <= single_worker_up_to:
+            # one worker is deterministic (same seed, same plan) and as fast at this size
+            prm.num_workers = 1
         code = solver.solve(built.model)
         st = STATUS.get(code, "unknown")
-        if DEBUG_PARTS:
-            print(f"  part {len(free)} free: {st} {solver.wall_time:.2f}s/{budget:.2f}s")
+        log.debug(
+            "part of %d free meetings: %s in %.2fs of %.2fs",
+            len(free),
+            st,
+            solver.wall_time,
+            budget,
+        )
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             placements.update(_extract(b, solver))
             objective += solver.objective_value
@@ -204,11 +212,6 @@ def finish(
     )
 
 
-DETERMINISTIC_UP_TO = int(os.environ.get("SOLVER_DET", "40"))
-LNS_ABOVE = 40  # free meetings in a part above which the part is improved window by window
-GLOBAL_SHARE = 0.1  # of a large part's time: one whole-part CP-SAT run (for its bound)
-
-
 def solve(
     problem: Problem,
     *,
@@ -232,8 +235,11 @@ def solve(
         left = max(0.1, deadline - time.perf_counter())
         share = left if not large else max(0.1, left * _free(small) / total)
         got, sts, obj, bnd = solve_parts(
-            sub, {k: v for k, v in start.items() if k in {m.id for m in small}},
-            time_limit=share, seed=seed, workers=workers,
+            sub,
+            {k: v for k, v in start.items() if k in {m.id for m in small}},
+            time_limit=share,
+            seed=seed,
+            workers=workers,
         )
         placements.update(got)
         statuses += sts
@@ -245,17 +251,19 @@ def solve(
         part_end = time.perf_counter() + share
         sub = dataclasses.replace(problem, meetings=tuple(part))
         cur = {m.id: placements[m.id] for m in part if m.id in placements}
-        got, sts, _, bnd = solve_parts(
-            sub, cur, time_limit=share * GLOBAL_SHARE, seed=seed, workers=workers
-        )
-        cur.update(got)
+        bnd = 0.0  # every goal term is >= 0; the whole-part LP bound is no better in practice
+        if GLOBAL_SHARE > 0:
+            got, _, _, bnd = solve_parts(
+                sub, cur, time_limit=share * GLOBAL_SHARE, seed=seed, workers=workers
+            )
+            cur.update(got)
         cur = improve(sub, cur, part_end, seed, workers, solve_parts)
         for m in part:
             placements.pop(m.id, None)
             if m.id in cur:
                 placements[m.id] = cur[m.id]
         # the part always has a complete plan (the hint at worst): feasible, never proven optimal
-        statuses += ["feasible"]
+        statuses.append("feasible")
         objective += score(sub, cur)["total"]
         bound += bnd
     status = overall(statuses)

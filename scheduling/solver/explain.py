@@ -48,7 +48,9 @@ def _static(ix: Index, m: Meeting) -> list[str]:
         acc = nxt
         so_far.append(name)
     if m.fixed_start is not None and not starts(ix.base_spans(m), m.duration):
-        return [f"Not everyone needed for {t} is available at its fixed time {ix.when(m.fixed_start)}."]
+        return [
+            f"Not everyone needed for {t} is available at its fixed time {ix.when(m.fixed_start)}."
+        ]
     base = ix.base_spans(m)
     pool = ix.pool(m)
     if m.inspectors_needed:
@@ -61,13 +63,17 @@ def _static(ix: Index, m: Meeting) -> list[str]:
             )
     if m.mode == IN_PERSON:
         where = f" at {ix.venue_name(m.venue)}" if m.venue else ""
-        listed = [ix.rooms[r] for r in m.rooms if r in ix.rooms] if m.rooms else list(ix.rooms.values())
+        listed = (
+            [ix.rooms[r] for r in m.rooms if r in ix.rooms] if m.rooms else list(ix.rooms.values())
+        )
         if m.venue:
             listed = [r for r in listed if r.venue == m.venue]
         if not listed:
             out.append(f"There is no room{where} for {t}.")
         elif not any(r.capacity >= m.size for r in listed):
-            out.append(f"No room holds {m.size} people{where} (largest: {max(r.capacity for r in listed)}).")
+            out.append(
+                f"No room holds {m.size} people{where} (largest: {max(r.capacity for r in listed)})."
+            )
         elif not ix.fitting_rooms(m):
             out.append(
                 f"No room{where} big enough for {m.size} has {', '.join(sorted(m.equipment))}."
@@ -76,10 +82,14 @@ def _static(ix: Index, m: Meeting) -> list[str]:
             bookable = [
                 r
                 for r in ix.fitting_rooms(m)
-                if starts(intersect(base, ix.room_spans(r.id) or [Span(-(10**9), 10**9)]), m.duration)
+                if starts(
+                    intersect(base, ix.room_spans(r.id) or [Span(-(10**9), 10**9)]), m.duration
+                )
             ]
             if not bookable:
-                out.append(f"No fitting room{where} is bookable when everyone is available for {t}.")
+                out.append(
+                    f"No fitting room{where} is bookable when everyone is available for {t}."
+                )
     return out
 
 

@@ -186,20 +186,42 @@ def shropshire(seed: int = 2025) -> Problem:
             inspector_pool=pool if not named else (), inspectors_needed=0 if named else 1,
             attendees=who, size=size or len(who) + 2, venue=venue, equipment=eq)  # fmt: skip
 
-    partner("cex", "Chief Executive", "chief_executive", (cex,), IN_PERSON, named=("lead",), venue="shrewsbury")
-    partner("ph", "Portfolio Holder", "portfolio_holder", (ph,), IN_PERSON, named=("lead",), venue="shrewsbury")
+    partner(
+        "cex",
+        "Chief Executive",
+        "chief_executive",
+        (cex,),
+        IN_PERSON,
+        named=("lead",),
+        venue="shrewsbury",
+    )
+    partner(
+        "ph",
+        "Portfolio Holder",
+        "portfolio_holder",
+        (ph,),
+        IN_PERSON,
+        named=("lead",),
+        venue="shrewsbury",
+    )
     partner("adults", "Adult services", "adult_services", (partners["adults"],), TEAMS)
-    partner("vs", "Virtual School", "virtual_school", (partners["vs"],), IN_PERSON, wk=3, named=("i5",))
+    partner(
+        "vs", "Virtual School", "virtual_school", (partners["vs"],), IN_PERSON, wk=3, named=("i5",)
+    )
     partner("cafcass", "CAFCASS", "cafcass", (partners["cafcass"],), TEAMS, wk=3)
     partner("judiciary", "Local judiciary", "judiciary", (partners["judge"],), VISIT, venue="court")
     partner("legal", "Legal", "legal", (partners["legal"],), TEAMS)
     partner("lado", "LADO", "lado", (partners["lado"],), IN_PERSON, venue="shrewsbury")
     partner("police", "Police partners", "partners", (partners["police"],), TEAMS)
     partner("health", "Health partners", "partners", (partners["health"],), TEAMS, wk=3)
-    partner("commissioning", "Commissioning", "commissioning", (partners["commissioning"],), TEAMS, wk=3)
+    partner(
+        "commissioning", "Commissioning", "commissioning", (partners["commissioning"],), TEAMS, wk=3
+    )
     partner("foster", "Foster carers and adopters", "foster_carers", (partners["fostering"],), IN_PERSON,
             wk=3, size=12, venue="wellington", eq=frozenset({"screen"}))  # fmt: skip
-    partner("leavers", "Care leavers group", "care_leavers", (partners["pa"],), IN_PERSON, wk=3, size=10)
+    partner(
+        "leavers", "Care leavers group", "care_leavers", (partners["pa"],), IN_PERSON, wk=3, size=10
+    )
     partner("perm", "Permanence tracking", "permanence", (partners["ptracker"],), TEAMS, wk=3)
     add(id="chelmaren", title="Evening visit to Chelmaren Home", kind="children_home_visit",
         duration=90, mode=VISIT, venue="chelmaren", size=8,
@@ -217,7 +239,11 @@ def shropshire(seed: int = 2025) -> Problem:
     for k in range(40):
         wk = 2 if k < 20 else 3
         n_prac = rng.choice([1, 1, 2, 2, 3])
-        who = [queue.pop() for _ in range(n_prac)] if len(queue) >= n_prac else rng.sample(practitioners, n_prac)
+        who = (
+            [queue.pop() for _ in range(n_prac)]
+            if len(queue) >= n_prac
+            else rng.sample(practitioners, n_prac)
+        )
         hub = who[0][1]
         mode = TEAMS if rng.random() < 0.3 else IN_PERSON
         mgr = sm[k % 4]

@@ -36,16 +36,18 @@ def greedy_place(
         if mid in ix.meetings:
             occ.add(ix.meetings[mid], p)
             placements[mid] = p
-    todo = sorted((m for m in problem.meetings if m.id not in placements), key=lambda m: _order(ix, m))
+    todo = sorted(
+        (m for m in problem.meetings if m.id not in placements), key=lambda m: _order(ix, m)
+    )
     failed: list[Meeting] = []
     for m in todo:
         base = ix.base_spans(m)
         rooms = ix.fitting_rooms(m)
         for s in occ.candidate_starts(m, base):
-            p = occ.try_at(m, s, rooms)
-            if p is not None:
-                occ.add(m, p)
-                placements[m.id] = p
+            got = occ.try_at(m, s, rooms)
+            if got is not None:
+                occ.add(m, got)
+                placements[m.id] = got
                 break
         else:
             failed.append(m)

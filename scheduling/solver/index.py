@@ -16,7 +16,17 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 
-from .problem import IN_PERSON, TEAMS, VISIT, Day, Inspector, Meeting, Placement, Problem, Room, Span
+from .problem import (
+    IN_PERSON,
+    TEAMS,
+    VISIT,
+    Day,
+    Meeting,
+    Placement,
+    Problem,
+    Room,
+    Span,
+)
 
 DAY_MINUTES = 24 * 60
 
@@ -184,7 +194,9 @@ class Index:
         return got
 
     def _fitting_rooms(self, m: Meeting) -> list[Room]:
-        pool = [self.rooms[r] for r in m.rooms if r in self.rooms] if m.rooms else self.rooms.values()
+        pool = (
+            [self.rooms[r] for r in m.rooms if r in self.rooms] if m.rooms else self.rooms.values()
+        )
         return sorted((r for r in pool if self.room_fits(m, r)), key=lambda r: (r.capacity, r.id))
 
     def base_spans(self, m: Meeting) -> list[Span]:

@@ -114,12 +114,12 @@ class Builder:
             self.h_lunch[(iid, mn)] = ls
 
     # ---- helpers --------------------------------------------------------------------------
-    def bool(self, name: str, value: bool | int) -> cp_model.IntVar:
+    def new_bool(self, name: str, value: bool | int) -> cp_model.IntVar:
         v = self.model.new_bool_var(name)
         self.hints[v] = int(bool(value))
         return v
 
-    def int(self, lo: int, hi: int, name: str, value: int) -> cp_model.IntVar:
+    def new_int(self, lo: int, hi: int, name: str, value: int) -> cp_model.IntVar:
         v = self.model.new_int_var(lo, hi, name)
         self.hints[v] = min(max(value, lo), hi)
         return v
@@ -148,9 +148,9 @@ class Builder:
         pool: dict[str, list[tuple[int, int]]] = {}
         if m.locked is None:
             for iid in ix.pool(m):
-                r = starts(intersect(base, ix.inspector_spans(iid)), m.duration)
-                if r:
-                    pool[iid] = r
+                got = starts(intersect(base, ix.inspector_spans(iid)), m.duration)
+                if got:
+                    pool[iid] = got
             if len(pool) < m.inspectors_needed:
                 self.dropped.append(m.id)
                 return
@@ -175,7 +175,7 @@ class Builder:
         hs = h.start if h is not None else ranges[0][0]
         if h is not None and not dom.contains(hs):
             h, hs = None, ranges[0][0]
-        p = self.bool(f"p_{m.id}", h is not None)
+        p = self.new_bool(f"p_{m.id}", h is not None)
         if m.locked is not None:
             model.add(p == 1)
         s = model.new_int_var_from_domain(dom, f"s_{m.id}")
@@ -193,8 +193,13 @@ class Builder:
                 days[d.midnight] = p
         else:
             for d in cand:
-                lit = self.bool(f"d_{m.id}_{d.number}", h is not None and hday is not None and hday.midnight == d.midnight)
-                model.add_linear_constraint(s, d.midnight, d.midnight + DAY_MINUTES - 1).only_enforce_if(lit)
+                lit = self.new_bool(
+                    f"d_{m.id}_{d.number}",
+                    h is not None and hday is not None and hday.midnight == d.midnight,
+                )
+                model.add_linear_constraint(
+                    s, d.midnight, d.midnight + DAY_MINUTES - 1
+                ).only_enforce_if(lit)
                 days[d.midnight] = lit
             model.add(sum(days.values()) == p)
         mv = MVar(m, p, s, days, {}, lo=ranges[0][0], hi=ranges[-1][1])
@@ -208,7 +213,7 @@ class Builder:
                 mv.x[iid] = p
             lits = []
             for iid, rr in pool.items():
-                x = self.bool(f"x_{m.id}_{iid}", iid in chosen)
+                x = self.new_bool(f"x_{m.id}_{iid}", iid in chosen)
                 if rr != ranges:
                     model.add_linear_expression_in_domain(s, _domain(rr)).only_enforce_if(x)
                 mv.x[iid] = x
@@ -222,7 +227,10 @@ class Builder:
                 elif x is p:
                     mv.y[(iid, mn)] = dl
                 else:
-                    y = self.bool(f"y_{m.id}_{iid}_{mn}", iid in chosen and hday is not None and hday.midnight == mn)
+                    y = self.new_bool(
+                        f"y_{m.id}_{iid}_{mn}",
+                        iid in chosen and hday is not None and hday.midnight == mn,
+                    )
                     model.add_implication(y, x)
                     model.add_implication(y, dl)
                     model.add_bool_or([y, ~x, ~dl])
@@ -235,7 +243,7 @@ class Builder:
                 by_venue[rooms[0].venue].append(p)
             else:
                 for r in rooms:
-                    z = self.bool(f"z_{m.id}_{r.id}", h is not None and h.room == r.id)
+                    z = self.new_bool(f"z_{m.id}_{r.id}", h is not None and h.room == r.id)
                     mv.z[r.id] = z
                     by_venue[r.venue].append(z)
                 model.add(sum(mv.z.values()) == p)
@@ -248,7 +256,7 @@ class Builder:
             else:
                 hv = ix.rooms[h.room].venue if h is not None and h.room in ix.rooms else None
                 for v, zs in by_venue.items():
-                    vl = self.bool(f"v_{m.id}_{v}", hv == v)
+                    vl = self.new_bool(f"v_{m.id}_{v}", hv == v)
                     model.add(sum(zs) == vl)
                     mv.venues[v] = vl
         elif ix.is_physical(m) and m.venue is not None:
@@ -260,7 +268,9 @@ class Builder:
         if m.preferred_start is not None and m.locked is None:
             pref = m.preferred_start
             lo, hi = ranges[0][0], ranges[-1][1]
-            dev = self.int(0, max(abs(lo - pref), abs(hi - pref)), f"dev_{m.id}", abs(hs - pref))
+            dev = self.new_int(
+                0, max(abs(lo - pref), abs(hi - pref)), f"dev_{m.id}", abs(hs - pref)
+            )
             model.add(dev >= s - pref)
             model.add(dev >= pref - s)
             self.terms["preferred"].append((W_PREFERRED, dev))
@@ -270,8 +280,13 @@ class Builder:
 
     def _moved(self, mv: MVar, prev: Placement, h: Placement | None) -> None:
         model = self.model
-        same_h = h is not None and h.start == prev.start and set(h.inspectors) == set(prev.inspectors) and h.room == prev.room
-        keep = self.bool(f"keep_{mv.m.id}", same_h)
+        same_h = (
+            h is not None
+            and h.start == prev.start
+            and set(h.inspectors) == set(prev.inspectors)
+            and h.room == prev.room
+        )
+        keep = self.new_bool(f"keep_{mv.m.id}", same_h)
         model.add_implication(keep, mv.p)
         model.add(mv.s == prev.start).only_enforce_if(keep)
         for iid in prev.inspectors:
@@ -286,6 +301,11 @@ class Builder:
                 model.add(keep == 0)
         self.moved[mv.m.id] = keep
         self.terms["moved"].append((self.move_weight, 1 - keep))
+        # a meeting that must move keeps its time if it can (only room or inspector change)
+        same_time = self.new_bool(f"keept_{mv.m.id}", h is not None and h.start == prev.start)
+        model.add(mv.s == prev.start).only_enforce_if(same_time)
+        model.add_implication(same_time, mv.p)
+        self.terms["moved"].append((max(1, self.move_weight // 40), 1 - same_time))
 
     # ---- resources ----------------------------------------------------------------------------
     def resources(self) -> None:
@@ -301,7 +321,9 @@ class Builder:
                     per_room[rid].append(mv.interval)
                 else:
                     per_room[rid].append(
-                        model.new_optional_fixed_size_interval_var(mv.s, mv.m.duration, z, f"r_{mv.m.id}_{rid}")
+                        model.new_optional_fixed_size_interval_var(
+                            mv.s, mv.m.duration, z, f"r_{mv.m.id}_{rid}"
+                        )
                     )
         for ivs in list(per_person.values()) + list(per_room.values()):
             if len(ivs) > 1:
@@ -351,30 +373,48 @@ class Builder:
                     if x is mv.p and mv.interval is not None:
                         intervals.append(mv.interval)
                     else:
-                        intervals.append(model.new_optional_fixed_size_interval_var(mv.s, d, x, f"ii_{mv.m.id}_{iid}"))
+                        intervals.append(
+                            model.new_optional_fixed_size_interval_var(
+                                mv.s, d, x, f"ii_{mv.m.id}_{iid}"
+                            )
+                        )
                 elif mv.m.id in needs_tin:
                     hs = self.hints[mv.s]
-                    tin = self.h_tin.get((iid, mv.m.id), 0) if mv.m.id in self.hint and iid in self.hint[mv.m.id].inspectors else 0
+                    tin = (
+                        self.h_tin.get((iid, mv.m.id), 0)
+                        if mv.m.id in self.hint and iid in self.hint[mv.m.id].inspectors
+                        else 0
+                    )
                     lo, hi = mv.lo - maxt, mv.hi
-                    ts = self.int(lo, hi, f"ts_{mv.m.id}_{iid}", hs - tin)
-                    sz = self.int(d + self.gap, d + self.gap + maxt, f"sz_{mv.m.id}_{iid}", d + self.gap + tin)
+                    ts = self.new_int(lo, hi, f"ts_{mv.m.id}_{iid}", hs - tin)
+                    sz = self.new_int(
+                        d + self.gap, d + self.gap + maxt, f"sz_{mv.m.id}_{iid}", d + self.gap + tin
+                    )
                     model.add(ts <= mv.s)
                     model.add(ts + sz == mv.s + d + self.gap)
                     ts_of[mv.m.id] = ts
-                    intervals.append(model.new_optional_interval_var(ts, sz, mv.s + d + self.gap, x, f"ii_{mv.m.id}_{iid}"))
+                    intervals.append(
+                        model.new_optional_interval_var(
+                            ts, sz, mv.s + d + self.gap, x, f"ii_{mv.m.id}_{iid}"
+                        )
+                    )
                 else:
-                    intervals.append(model.new_optional_fixed_size_interval_var(mv.s, d + self.gap, x, f"ii_{mv.m.id}_{iid}"))
+                    intervals.append(
+                        model.new_optional_fixed_size_interval_var(
+                            mv.s, d + self.gap, x, f"ii_{mv.m.id}_{iid}"
+                        )
+                    )
             for a, b, mn in pairs:
                 if a.m.locked is not None and b.m.locked is not None:
-                    first, second = (a, b) if a.m.locked.start <= b.m.locked.start else (b, a)
-                    t_fs = P.travel_minutes(next(iter(first.venues)), next(iter(second.venues)))
+                    earlier, later = (a, b) if a.m.locked.start <= b.m.locked.start else (b, a)
+                    t_fs = P.travel_minutes(next(iter(earlier.venues)), next(iter(later.venues)))
                     if t_fs > 0:
-                        model.add(second.s - ts_of[second.m.id] >= t_fs)
+                        model.add(later.s - ts_of[later.m.id] >= t_fs)
                     continue
                 key = (a.m.id, b.m.id)
                 o = order.get(key)
                 if o is None:
-                    o = self.bool(f"o_{a.m.id}_{b.m.id}", self.hints[a.s] <= self.hints[b.s])
+                    o = self.new_bool(f"o_{a.m.id}_{b.m.id}", self.hints[a.s] <= self.hints[b.s])
                     model.add(a.s <= b.s).only_enforce_if(o)
                     model.add(b.s <= a.s).only_enforce_if(~o)
                     order[key] = o
@@ -389,11 +429,18 @@ class Builder:
             # lunch, case limit, compact days
             rules = P.rules
             for mn, lst in per_day.items():
-                lo, hi = mn + rules.lunch_window[0], mn + rules.lunch_window[1] - rules.lunch_minutes
+                lo, hi = (
+                    mn + rules.lunch_window[0],
+                    mn + rules.lunch_window[1] - rules.lunch_minutes,
+                )
                 hl = self.h_lunch.get((iid, mn), lo) if (iid, mn) in self.h_items else lo
-                lp = self.bool(f"lp_{iid}_{mn}", hl is not None)
-                ls = self.int(lo, hi, f"ls_{iid}_{mn}", hl if hl is not None else lo)
-                intervals.append(model.new_optional_fixed_size_interval_var(ls, rules.lunch_minutes, lp, f"lunch_{iid}_{mn}"))
+                lp = self.new_bool(f"lp_{iid}_{mn}", hl is not None)
+                ls = self.new_int(lo, hi, f"ls_{iid}_{mn}", hl if hl is not None else lo)
+                intervals.append(
+                    model.new_optional_fixed_size_interval_var(
+                        ls, rules.lunch_minutes, lp, f"lunch_{iid}_{mn}"
+                    )
+                )
                 self.terms["lunch"].append((W_LUNCH, 1 - lp))
                 cases = [mv.y[(iid, mn)] for mv in lst if mv.m.counts_as_case]
                 if len(cases) > ix.case_limit(iid):
@@ -407,8 +454,8 @@ class Builder:
                     ]
                     hf = min((i.start for i in h_in), default=mn)
                     hlast = max((i.end for i in h_in), default=mn)
-                    first = self.int(mn, mn + DAY_MINUTES, f"first_{iid}_{mn}", hf)
-                    last = self.int(mn, mn + DAY_MINUTES, f"last_{iid}_{mn}", hlast)
+                    first = self.new_int(mn, mn + DAY_MINUTES, f"first_{iid}_{mn}", hf)
+                    last = self.new_int(mn, mn + DAY_MINUTES, f"last_{iid}_{mn}", hlast)
                     model.add(last >= first)
                     for mv in flex:
                         y = mv.y[(iid, mn)]
@@ -416,7 +463,7 @@ class Builder:
                         model.add(last >= mv.s + mv.m.duration).only_enforce_if(y)
                     busy = sum(mv.m.duration * mv.y[(iid, mn)] for mv in flex)
                     h_idle = hlast - hf - sum(i.end - i.start for i in h_in)
-                    idle = self.int(0, DAY_MINUTES, f"idle_{iid}_{mn}", h_idle)
+                    idle = self.new_int(0, DAY_MINUTES, f"idle_{iid}_{mn}", h_idle)
                     model.add(idle == last - first - busy)
                     self.terms["idle"].append((W_IDLE, idle))
                 self._rooms(iid, mn, lst)
@@ -443,11 +490,11 @@ class Builder:
                     and self.hday(mv.m.id) == mn
                     for mv in ms
                 )
-                u = self.bool(f"u_{iid}_{mn}_{rid}", hv)
+                u = self.new_bool(f"u_{iid}_{mn}_{rid}", hv)
                 for mv in ms:
                     model.add(u >= mv.y[(iid, mn)] + mv.z[rid] - 1)
                 us.append((u, hv))
-            w = self.bool(f"w_{iid}_{mn}_{v}", any(hv for _, hv in us))
+            w = self.new_bool(f"w_{iid}_{mn}_{v}", any(hv for _, hv in us))
             model.add(w <= sum(u for u, _ in us))
             self.terms["room_changes"].append((W_ROOM, sum(u for u, _ in us) - w))
 
@@ -460,18 +507,22 @@ class Builder:
             loads = {}
             hload = {}
             for iid in present:
-                terms = [(mv.m.duration, mv.y[(iid, d.midnight)]) for mv in cands[iid] if (iid, d.midnight) in mv.y]
+                terms = [
+                    (mv.m.duration, mv.y[(iid, d.midnight)])
+                    for mv in cands[iid]
+                    if (iid, d.midnight) in mv.y
+                ]
                 loads[iid] = sum(w * y for w, y in terms)
                 hload[iid] = sum(i.end - i.start for i in self.h_items.get((iid, d.midnight), []))
             if all(isinstance(v, int) for v in loads.values()):
                 continue
             cap = DAY_MINUTES
-            mx = self.int(0, cap, f"mx_{d.number}", max(hload.values()))
-            mn = self.int(0, cap, f"mn_{d.number}", min(hload.values()))
+            hi_load = self.new_int(0, cap, f"mx_{d.number}", max(hload.values()))
+            lo_load = self.new_int(0, cap, f"mn_{d.number}", min(hload.values()))
             for load in loads.values():
-                model.add(mx >= load)
-                model.add(mn <= load)
-            self.terms["balance"].append((W_BALANCE, mx - mn))
+                model.add(hi_load >= load)
+                model.add(lo_load <= load)
+            self.terms["balance"].append((W_BALANCE, hi_load - lo_load))
 
     def precedences(self) -> None:
         model = self.model
@@ -482,7 +533,7 @@ class Builder:
                     continue
                 ha, hb = self.hint.get(mv.m.id), self.hint.get(b)
                 late_h = ha is not None and hb is not None and ha.start + mv.m.duration > hb.start
-                late = self.bool(f"late_{mv.m.id}_{b}", late_h)
+                late = self.new_bool(f"late_{mv.m.id}_{b}", late_h)
                 model.add(mv.s + mv.m.duration <= other.s).only_enforce_if(~late)
                 self.terms["before"].append((W_BEFORE, late))
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from .check import Item, strict_day
-from .index import DAY_MINUTES, Index, fits, inspector_list, starts
+from .index import DAY_MINUTES, Index, inspector_list, starts
 from .problem import Meeting, Placement, Room, Span
 
 STEP = 15  # minutes between candidate starts

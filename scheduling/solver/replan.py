@@ -44,8 +44,10 @@ def _strict_breaks(ix: Index, prev: dict[str, Placement]) -> set[str]:
     return out
 
 
-def _neighbours(ix: Index, prev: dict[str, Placement], core: set[str], whole_days: bool) -> set[str]:
-    days = set()
+def _neighbours(
+    ix: Index, prev: dict[str, Placement], core: set[str], whole_days: bool
+) -> set[str]:
+    days: set[int] = set()
     res: set[str] = set()
     for mid in core:
         m = ix.meetings[mid]
@@ -102,7 +104,9 @@ def replan(
             sub, start, time_limit=max(0.05, share), seed=seed, workers=2, move_weight=W_MOVE
         )
         unplaced = sum(1 for m in problem.meetings if m.id not in placements)
-        moved = sum(1 for mid, p in prev.items() if mid in placements and not same(p, placements[mid]))
+        moved = sum(
+            1 for mid, p in prev.items() if mid in placements and not same(p, placements[mid])
+        )
         if best is None or (unplaced, moved) < (best[0], best[1]):
             best = (unplaced, moved, placements, overall(statuses), obj, bound)
         if unplaced == 0:
@@ -113,7 +117,9 @@ def replan(
     sol.moved = sorted(
         mid for mid, p in prev.items() if mid in placements and not same(p, placements[mid])
     )
-    sol.moved += sorted(mid for mid, p in prev.items() if mid in ix.meetings and mid not in placements)
+    sol.moved += sorted(
+        mid for mid, p in prev.items() if mid in ix.meetings and mid not in placements
+    )
     return sol
 
 

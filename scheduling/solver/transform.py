@@ -45,17 +45,23 @@ def scale(problem: Problem, k: int) -> Problem:
         problem,
         meetings=tuple(meetings),
         inspectors=tuple(
-            dataclasses.replace(i, id=_sfx(i.id, c), name=i.name if c == 0 else f"{i.name} ({c + 1})")
+            dataclasses.replace(
+                i, id=_sfx(i.id, c), name=i.name if c == 0 else f"{i.name} ({c + 1})"
+            )
             for c in range(k)
             for i in problem.inspectors
         ),
         people=tuple(
-            dataclasses.replace(p, id=_sfx(p.id, c), name=p.name if c == 0 else f"{p.name} ({c + 1})")
+            dataclasses.replace(
+                p, id=_sfx(p.id, c), name=p.name if c == 0 else f"{p.name} ({c + 1})"
+            )
             for c in range(k)
             for p in problem.people
         ),
         rooms=tuple(
-            dataclasses.replace(r, id=_sfx(r.id, c), name=r.name if c == 0 else f"{r.name} ({c + 1})")
+            dataclasses.replace(
+                r, id=_sfx(r.id, c), name=r.name if c == 0 else f"{r.name} ({c + 1})"
+            )
             for c in range(k)
             for r in problem.rooms
         ),

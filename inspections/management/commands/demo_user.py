@@ -1,6 +1,7 @@
 """Create or reset the demo login and print its username and password (`make demo`)."""
 
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
@@ -19,9 +20,8 @@ class Command(BaseCommand):
         username = str(options["username"])
         password = str(options.get("password") or secrets.token_urlsafe(12))
         user_model = get_user_model()
-        user, created = user_model._default_manager.get_or_create(
-            **{user_model.USERNAME_FIELD: username}
-        )
+        lookup: dict[str, Any] = {user_model.USERNAME_FIELD: username}
+        user, created = user_model._default_manager.get_or_create(**lookup)
         user.set_password(password)
         user.is_staff = True  # type: ignore[attr-defined]
         user.is_active = True
