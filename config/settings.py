@@ -157,6 +157,9 @@ SCHEDULING_MAX_CASE_MEETINGS_PER_DAY = env_int("SCHEDULING_MAX_CASE_MEETINGS_PER
 # (inspection, date, draft: bool) -> list[dict] in the daysheet JSON shape.
 DAYSHEET_MEETINGS = "scheduling.daysheet.meetings_for_day"
 
+# The dashboard's clash risks: (inspection) -> list of plain-English violations of the draft.
+SCHEDULE_CLASH_CHECK = "scheduling.planning.clash_messages"
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

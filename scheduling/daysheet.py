@@ -5,15 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
+
 from inspections.calendar import LONDON, local_date
 from inspections.models import Inspection
 from scheduling.releases import draft_meetings, latest_release_meetings
 from scheduling.snapshots import MeetingSnapshot
 
 
-def snapshot_json(s: MeetingSnapshot) -> dict[str, Any]:
+def snapshot_json(s: MeetingSnapshot, slug: str = "") -> dict[str, Any]:
     return {
         "uid": s.uid,
+        "meeting_id": s.meeting_id,
+        "url": reverse("scheduling:meeting", kwargs={"slug": slug, "pk": s.meeting_id})
+        if slug
+        else None,
         "title": s.title,
         "type": s.meeting_type,
         "start": s.start.astimezone(LONDON).isoformat(),
@@ -36,4 +42,4 @@ def meetings_for_day(
     inspection: Inspection, date: dt.date, draft: bool = False
 ) -> list[dict[str, Any]]:
     snapshots = draft_meetings(inspection) if draft else latest_release_meetings(inspection)
-    return [snapshot_json(s) for s in snapshots if local_date(s.start) == date]
+    return [snapshot_json(s, inspection.slug) for s in snapshots if local_date(s.start) == date]

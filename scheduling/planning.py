@@ -283,6 +283,12 @@ def check_draft(inspection: Inspection) -> tuple[list[Violation], list[Meeting]]
     return violations, unplaced
 
 
+def clash_messages(inspection: Inspection) -> list[str]:
+    """settings.SCHEDULE_CLASH_CHECK: the draft's hard-rule violations in plain English."""
+    violations, _ = check_draft(inspection)
+    return [v.message for v in violations]
+
+
 def ensure_planned(inspection: Inspection) -> None:
     if not Meeting.objects.for_inspection(inspection).placed().exists():
         raise DomainError("Nothing is planned yet: run the planner first.")

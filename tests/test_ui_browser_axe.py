@@ -50,9 +50,30 @@ OTHER_PAGES = [
     ("evidence:library", {}),
     ("evidence:audits", {}),
     ("evidence:deep-dives", {}),
-    ("annex_a:index", {}),
     ("annex_a:tracker", {}),
+    ("annex_a:upload", {}),
 ]
+
+
+def _detail_pages(inspection) -> list[tuple[str, dict]]:
+    """Pages about one record: the first meeting (detail and edit) and a deep-dive child."""
+    from inspections.services.integrations import model
+
+    pages: list[tuple[str, dict]] = []
+    meeting = model("scheduling", "Meeting")
+    if meeting is not None:
+        first = meeting._default_manager.filter(inspection=inspection).order_by("pk").first()
+        if first is not None:
+            pages += [
+                ("scheduling:meeting", {"pk": first.pk}),
+                ("scheduling:meeting-edit", {"pk": first.pk}),
+            ]
+    deep_dive = model("evidence", "DeepDive")
+    if deep_dive is not None:
+        child = deep_dive._default_manager.filter(inspection=inspection).order_by("pk").first()
+        if child is not None:
+            pages.append(("evidence:child", {"child_id": child.child_id}))
+    return pages
 
 
 @pytest.fixture
@@ -106,7 +127,7 @@ def test_login_page_has_no_serious_or_critical_axe_violations(site, chrome):
 def test_other_apps_pages_have_no_serious_or_critical_axe_violations(site, chrome):
     base, inspection = site
     paths = []
-    for name, extra in OTHER_PAGES:
+    for name, extra in OTHER_PAGES + _detail_pages(inspection):
         try:
             paths.append(reverse(name, kwargs={"slug": inspection.slug, **extra}))
         except NoReverseMatch:

@@ -76,7 +76,10 @@ def test_tick_a_task_in_place_and_see_why_a_blocked_one_cannot_be_done(site, chr
     assert "Quality-assure the library documents" in error.inner_text()
 
     row = page.locator(f"#task-row-{qa.pk}")
-    row.get_by_role("button", name=re.compile("Mark done")).click()
+    dashboard_url = f"{base}/inspections/{inspection.slug}/"
+    # ticking also re-reads the deadlines, risks and progress above the task list
+    with page.expect_response(lambda r: r.url == dashboard_url and r.request.method == "GET"):
+        row.get_by_role("button", name=re.compile("Mark done")).click()
     page.locator(f"#task-{qa.pk}-status").filter(has_text="Done").wait_for()
     assert page.evaluate("window.notReloaded") is True
     # focus stays on the row, now offering to reopen it
@@ -139,11 +142,16 @@ def test_keyboard_alone_skip_link_focus_visible_tick_and_no_trap(site, chrome):
             """() => { const el = document.activeElement;
                  if (el === document.body) return 'BODY';
                  if (el.classList.contains('govuk-skip-link')) return 'SKIP';
+                 const s = getComputedStyle(el);
+                 const visible = s.outlineStyle !== 'none' && s.outlineWidth !== '0px'
+                   || s.boxShadow !== 'none' || s.backgroundColor === 'rgb(255, 221, 0)';
+                 if (!visible) return 'HIDDEN ' + el.outerHTML.slice(0, 80);
                  el.dataset.kbd = el.dataset.kbd || String(window.kbd = (window.kbd || 0) + 1);
                  return el.dataset.kbd; }"""
         )
         if key in ("BODY", "SKIP"):
             break
+        assert not key.startswith("HIDDEN"), f"no visible focus: {key}"
         seen.add(key)
     else:
         pytest.fail("focus never left the page: a keyboard trap")

@@ -259,3 +259,10 @@ def test_dashboard_puts_todays_meetings_on_a_lane_per_inspector(scenario, staff_
     lead_lane = published.split(f"{lead.full_name} ", 1)[1]
     assert "09:00–" in lead_lane and "14:00–" in lead_lane
     assert team.full_name in published.split("Today's meetings", 1)[1]
+
+
+def test_a_wrong_password_gets_a_govuk_error_summary(db, client):
+    response = client.post("/accounts/login/", {"username": "nobody", "password": "wrong"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html and 'href="#id_username"' in html

@@ -73,9 +73,9 @@ def _url(obj: Model, inspection: Inspection, kind: str) -> str:
         if found:
             return found + f"#document-{obj.pk}"
     if name == "AnnexAList":
-        found = _reverse("annex_a:checklist", slug=slug, number=getattr(obj, "number", 0))
+        found = _reverse("annex_a:tracker", slug=slug)
         if found:
-            return found
+            return found + f"#list-{getattr(obj, 'number', '')}"
     if name in ("Meeting", "Venue"):
         found = _reverse(f"scheduling:{name.lower()}", slug=slug, pk=obj.pk)
         if found:

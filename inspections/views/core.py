@@ -143,7 +143,9 @@ def task_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 else "",
             },
         )
-        response["HX-Trigger"] = json.dumps({"app:announce": note})
+        response["HX-Trigger"] = json.dumps(
+            {"app:announce": note, **({} if error else {"app:task-changed": task.pk})}
+        )
         return response
     if error:
         messages.error(request, error)

@@ -26,6 +26,7 @@ W_BALANCE = 1  # per minute between the busiest and the least busy inspector of 
 W_ROOM = 30  # per extra room an inspector uses at one venue in a day
 W_BEFORE = 120  # per `before` precedence broken
 W_UNPLACED = 100_000  # per meeting left unplaced
+W_CROWDED = 300  # per meeting above Rules.target_meetings_per_day for an inspector-day
 W_LUNCH = 5_000  # per inspector-day without a lunch break (also a hard-rule violation)
 
 
@@ -336,12 +337,14 @@ def score(problem: Problem, placements: dict[str, Placement]) -> dict[str, float
     idle = 0
     rooms = 0
     lunch = 0
+    crowded = 0
     load: dict[tuple[str, int], int] = defaultdict(int)
     for iid, items in _items(ix, placements).items():
         for midnight, day in _by_day(ix, items).items():
             busy = sum(i.end - i.start for i in day)
             load[(iid, midnight)] += busy
             flex = [i for i in day if ix.meetings[i.mid].fixed_start is None]
+            crowded += max(0, len(day) - problem.rules.target_meetings_per_day)
             if flex:
                 idle += (
                     max(i.end for i in flex)
@@ -364,6 +367,7 @@ def score(problem: Problem, placements: dict[str, Placement]) -> dict[str, float
         "idle": float(W_IDLE * idle),
         "balance": float(W_BALANCE * balance),
         "room_changes": float(W_ROOM * rooms),
+        "crowded": float(W_CROWDED * crowded),
         "before": float(W_BEFORE * before),
         "lunch": float(W_LUNCH * lunch),
         "unplaced": float(W_UNPLACED * unplaced),

@@ -19,7 +19,6 @@ from .check import score
 from .index import DAY_MINUTES, Index, intersect
 from .problem import Meeting, Placement, Problem, Span
 
-ACCEPT_EQUAL = True  # sideways moves on a plateau keep the search moving
 WINDOW_SINGLE_WORKER_UP_TO = 0  # windows use every worker they are given
 KINDS = ("3", "pairs", "2")  # windows: three days in a row, any two days, two days in a row
 log = logging.getLogger(__name__)
@@ -90,7 +89,7 @@ def improve(
                             candidate[m.id] = placements[m.id]
                 total = score(problem, candidate)["total"]
                 log.debug("window %s %s: %s", kind, window, total)
-                if total < best - 1e-9 or (ACCEPT_EQUAL and total <= best + 1e-9):
+                if total < best - 1e-9:
                     best, current, improved = total, candidate, True
         stale = 0 if improved else stale + 1
     return current

@@ -99,6 +99,9 @@ class Rules:
     lunch_window: tuple[int, int] = (12 * 60, 14 * 60)  # minutes after local midnight
     lunch_minutes: int = 30
     max_case_meetings_per_day: int = 4
+    # soft: meetings an inspector takes in a day (KITs included) before each further one
+    # costs W_CROWDED; "usually 4 meetings per inspector" (report 7.73)
+    target_meetings_per_day: int = 4
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,224 @@
+"""The inspector side of the CP-SAT model: travel blocks, lunch, limits, compact days, balance.
+
+Each in-person/visit meeting an inspector may take gets an optional interval that also covers
+`min_gap` after it and, before it, the travel from any earlier venue that day (`ts` = start of
+that block); Teams meetings and the lunch break share the inspector's NoOverlap with them, so
+nobody takes a call while driving.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from .check import W_BALANCE, W_CROWDED, W_IDLE, W_LUNCH, W_ROOM, available_on
+from .index import DAY_MINUTES
+
+if TYPE_CHECKING:
+    from .model import Builder, MVar
+
+
+def add_inspectors(bd: Builder) -> None:
+    """Per inspector: NoOverlap with travel blocks and lunch, case limits, compact days,
+    room changes; per day: balanced load."""
+    ix, model, P = bd.ix, bd.model, bd.P
+    cands: dict[str, list[MVar]] = defaultdict(list)
+    for mv in bd.mv.values():
+        for iid in mv.x:
+            cands[iid].append(mv)
+    order: dict[tuple[str, str], cp_model.IntVar] = {}
+    maxt = ix.max_travel
+    for iid, mvs in cands.items():
+        # physical candidates per day, and which of them need a travel block before them
+        per_day: dict[int, list[MVar]] = defaultdict(list)
+        for mv in mvs:
+            for mn in mv.days:
+                per_day[mn].append(mv)
+        # inspector-days with nothing free to place are constants: leave them out
+        per_day = {mn: lst for mn, lst in per_day.items() if any(mv.m.locked is None for mv in lst)}
+        mvs = [mv for mv in mvs if any(mn in per_day for mn in mv.days)]
+        if not any(mv.m.locked is None for mv in mvs):
+            continue
+        needs_tin: set[str] = set()
+        pairs: list[tuple[MVar, MVar, int]] = []
+        for mn, lst in per_day.items():
+            phys = [mv for mv in lst if mv.venues]
+            for a_i, a in enumerate(phys):
+                for b in phys[a_i + 1 :]:
+                    t = max(
+                        max(P.travel_minutes(va, vb), P.travel_minutes(vb, va))
+                        for va in a.venues
+                        for vb in b.venues
+                    )
+                    if t > 0:
+                        pairs.append((a, b, mn))
+                        needs_tin.update((a.m.id, b.m.id))
+        ts_of: dict[str, cp_model.IntVar] = {}
+        intervals: list[cp_model.IntervalVar] = []
+        for mv in mvs:
+            x = mv.x[iid]
+            d = mv.m.duration
+            if not mv.venues:
+                if x is mv.p and mv.interval is not None:
+                    intervals.append(mv.interval)
+                else:
+                    intervals.append(
+                        model.new_optional_fixed_size_interval_var(
+                            mv.s, d, x, f"ii_{mv.m.id}_{iid}"
+                        )
+                    )
+            elif mv.m.id in needs_tin:
+                hs = bd.hints[mv.s]
+                tin = (
+                    bd.h_tin.get((iid, mv.m.id), 0)
+                    if mv.m.id in bd.hint and iid in bd.hint[mv.m.id].inspectors
+                    else 0
+                )
+                lo, hi = mv.lo - maxt, mv.hi
+                ts = bd.new_int(lo, hi, f"ts_{mv.m.id}_{iid}", hs - tin)
+                sz = bd.new_int(
+                    d + bd.gap, d + bd.gap + maxt, f"sz_{mv.m.id}_{iid}", d + bd.gap + tin
+                )
+                model.add(ts <= mv.s)
+                model.add(ts + sz == mv.s + d + bd.gap)
+                ts_of[mv.m.id] = ts
+                intervals.append(
+                    model.new_optional_interval_var(
+                        ts, sz, mv.s + d + bd.gap, x, f"ii_{mv.m.id}_{iid}"
+                    )
+                )
+            else:
+                intervals.append(
+                    model.new_optional_fixed_size_interval_var(
+                        mv.s, d + bd.gap, x, f"ii_{mv.m.id}_{iid}"
+                    )
+                )
+        for a, b, mn in pairs:
+            if a.m.locked is not None and b.m.locked is not None:
+                earlier, later = (a, b) if a.m.locked.start <= b.m.locked.start else (b, a)
+                t_fs = P.travel_minutes(next(iter(earlier.venues)), next(iter(later.venues)))
+                if t_fs > 0:
+                    model.add(later.s - ts_of[later.m.id] >= t_fs)
+                continue
+            key = (a.m.id, b.m.id)
+            o = order.get(key)
+            if o is None:
+                o = bd.new_bool(f"o_{a.m.id}_{b.m.id}", bd.hints[a.s] <= bd.hints[b.s])
+                model.add(a.s <= b.s).only_enforce_if(o)
+                model.add(b.s <= a.s).only_enforce_if(~o)
+                order[key] = o
+            ya, yb = a.y[(iid, mn)], b.y[(iid, mn)]
+            for va, la in a.venues.items():
+                for vb, lb in b.venues.items():
+                    lits = [ya, yb] + [v for v in (la, lb) if v is not None]
+                    t_ab = P.travel_minutes(va, vb)
+                    if t_ab > 0:
+                        model.add(b.s - ts_of[b.m.id] >= t_ab).only_enforce_if([o, *lits])
+                        model.add(a.s - ts_of[a.m.id] >= t_ab).only_enforce_if([~o, *lits])
+        # lunch, case limit, compact days
+        rules = P.rules
+        for mn, lst in per_day.items():
+            lo, hi = (
+                mn + rules.lunch_window[0],
+                mn + rules.lunch_window[1] - rules.lunch_minutes,
+            )
+            hl = bd.h_lunch.get((iid, mn), lo) if (iid, mn) in bd.h_items else lo
+            lp = bd.new_bool(f"lp_{iid}_{mn}", hl is not None)
+            ls = bd.new_int(lo, hi, f"ls_{iid}_{mn}", hl if hl is not None else lo)
+            intervals.append(
+                model.new_optional_fixed_size_interval_var(
+                    ls, rules.lunch_minutes, lp, f"lunch_{iid}_{mn}"
+                )
+            )
+            bd.terms["lunch"].append((W_LUNCH, 1 - lp))
+            cases = [mv.y[(iid, mn)] for mv in lst if mv.m.counts_as_case]
+            if len(cases) > ix.case_limit(iid):
+                model.add(sum(cases) <= ix.case_limit(iid))
+            flex = [mv for mv in lst if mv.m.fixed_start is None]
+            target = rules.target_meetings_per_day
+            if len(lst) > target:
+                h_all = len(bd.h_items.get((iid, mn), []))
+                over = bd.new_int(0, len(lst), f"crowd_{iid}_{mn}", max(0, h_all - target))
+                model.add(over >= sum(mv.y[(iid, mn)] for mv in lst) - target)
+                bd.terms["crowded"].append((W_CROWDED, over))
+            if len(flex) >= 2:
+                h_in = [
+                    i
+                    for i in bd.h_items.get((iid, mn), [])
+                    if ix.meetings[i.mid].fixed_start is None
+                ]
+                hf = min((i.start for i in h_in), default=mn)
+                hlast = max((i.end for i in h_in), default=mn)
+                first = bd.new_int(mn, mn + DAY_MINUTES, f"first_{iid}_{mn}", hf)
+                last = bd.new_int(mn, mn + DAY_MINUTES, f"last_{iid}_{mn}", hlast)
+                model.add(last >= first)
+                for mv in flex:
+                    y = mv.y[(iid, mn)]
+                    model.add(first <= mv.s).only_enforce_if(y)
+                    model.add(last >= mv.s + mv.m.duration).only_enforce_if(y)
+                busy = sum(mv.m.duration * mv.y[(iid, mn)] for mv in flex)
+                h_idle = hlast - hf - sum(i.end - i.start for i in h_in)
+                idle = bd.new_int(0, DAY_MINUTES, f"idle_{iid}_{mn}", h_idle)
+                model.add(idle == last - first - busy)
+                bd.terms["idle"].append((W_IDLE, idle))
+            _rooms(bd, iid, mn, lst)
+        if len(intervals) > 1:
+            model.add_no_overlap(intervals)
+    _balance(bd, cands)
+
+
+def _rooms(bd: Builder, iid: str, mn: int, lst: list[MVar]) -> None:
+    """Extra rooms an inspector uses at one venue in a day (same room for back-to-back)."""
+    by_venue: dict[str, dict[str, list[MVar]]] = defaultdict(lambda: defaultdict(list))
+    for mv in lst:
+        for rid in mv.z:
+            by_venue[bd.ix.rooms[rid].venue][rid].append(mv)
+    model = bd.model
+    for v, rooms in by_venue.items():
+        if len(rooms) < 2 or len({mv.m.id for ms in rooms.values() for mv in ms}) < 2:
+            continue
+        us = []
+        for rid, ms in rooms.items():
+            hv = any(
+                bd.hint.get(mv.m.id) is not None
+                and bd.hint[mv.m.id].room == rid
+                and iid in bd.hint[mv.m.id].inspectors
+                and bd.hday(mv.m.id) == mn
+                for mv in ms
+            )
+            u = bd.new_bool(f"u_{iid}_{mn}_{rid}", hv)
+            for mv in ms:
+                model.add(u >= mv.y[(iid, mn)] + mv.z[rid] - 1)
+            us.append((u, hv))
+        w = bd.new_bool(f"w_{iid}_{mn}_{v}", any(hv for _, hv in us))
+        model.add(w <= sum(u for u, _ in us))
+        bd.terms["room_changes"].append((W_ROOM, sum(u for u, _ in us) - w))
+
+
+def _balance(bd: Builder, cands: dict[str, list[MVar]]) -> None:
+    model = bd.model
+    for d in bd.ix.days:
+        present = [iid for iid in cands if available_on(bd.ix, iid, d.start, d.end)]
+        if len(present) < 2:
+            continue
+        loads = {}
+        hload = {}
+        for iid in present:
+            terms = [
+                (mv.m.duration, mv.y[(iid, d.midnight)])
+                for mv in cands[iid]
+                if (iid, d.midnight) in mv.y
+            ]
+            loads[iid] = sum(w * y for w, y in terms)
+            hload[iid] = sum(i.end - i.start for i in bd.h_items.get((iid, d.midnight), []))
+        if all(isinstance(v, int) for v in loads.values()):
+            continue
+        cap = DAY_MINUTES
+        hi_load = bd.new_int(0, cap, f"mx_{d.number}", max(hload.values()))
+        lo_load = bd.new_int(0, cap, f"mn_{d.number}", min(hload.values()))
+        for load in loads.values():
+            model.add(hi_load >= load)
+            model.add(lo_load <= load)
+        bd.terms["balance"].append((W_BALANCE, hi_load - lo_load))
