@@ -27,7 +27,8 @@ from evidence.services.deep_dives import (
     update_pack_part,
 )
 from inspections.models import Inspection, Person, PersonKind
-from inspections.services.errors import DomainError, ImportFailed
+from inspections.services.errors import DomainError
+from inspections.views.uploads import run_import
 
 
 def _inspection(slug: str) -> Inspection:
@@ -70,21 +71,10 @@ def audits(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def audits_import(request: HttpRequest, slug: str) -> HttpResponse:
     inspection = _inspection(slug)
-    problems: list[str] = []
-    heading = ""
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            problems = ["Choose a CSV or Excel file to upload."]
-        else:
-            try:
-                result = import_audits(inspection, upload.name or "upload", upload.read())
-                messages.success(request, f"Imported {upload.name}: {result}.")
-                return redirect("evidence:audits", slug=slug)
-            except ImportFailed as exc:
-                heading, problems = exc.args[0], exc.problems
-            except DomainError as exc:
-                problems = [str(exc)]
+    outcome = run_import(request, inspection, import_audits) if request.method == "POST" else None
+    if outcome and outcome.done:
+        return redirect("evidence:audits", slug=slug)
+    heading, problems = (outcome.heading, outcome.problems) if outcome else ("", [])
     return render(
         request,
         "evidence/import.html",

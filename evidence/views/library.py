@@ -22,7 +22,8 @@ from evidence.services.library import (
     set_status_bulk,
 )
 from inspections.models import Inspection, Person
-from inspections.services.errors import DomainError, ImportFailed
+from inspections.services.errors import DomainError
+from inspections.views.uploads import run_import
 
 FILTERS = ("status", "category", "owner", "q")
 
@@ -94,21 +95,10 @@ def library_status(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def library_import(request: HttpRequest, slug: str) -> HttpResponse:
     inspection = _inspection(slug)
-    problems: list[str] = []
-    heading = ""
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            problems = ["Choose a CSV or Excel file to upload."]
-        else:
-            try:
-                result = import_library(inspection, upload.name or "upload", upload.read())
-                messages.success(request, f"Imported {upload.name}: {result}.")
-                return redirect("evidence:library", slug=slug)
-            except ImportFailed as exc:
-                heading, problems = exc.args[0], exc.problems
-            except DomainError as exc:
-                problems = [str(exc)]
+    outcome = run_import(request, inspection, import_library) if request.method == "POST" else None
+    if outcome and outcome.done:
+        return redirect("evidence:library", slug=slug)
+    heading, problems = (outcome.heading, outcome.problems) if outcome else ("", [])
     return render(
         request,
         "evidence/import.html",

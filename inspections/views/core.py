@@ -18,11 +18,12 @@ from inspections.calendar import local_date, to_utc
 from inspections.models import Inspection, Task, TaskStatus
 from inspections.services.dashboard import TIMELINE_HOURS, meeting_lanes
 from inspections.services.daysheet import build_daysheet
-from inspections.services.errors import DomainError, ImportFailed
+from inspections.services.errors import DomainError
 from inspections.services.integrations import model
 from inspections.services.people_import import import_people
 from inspections.services.progress import progress_for, risk_text
 from inspections.services.tasks import set_task_status
+from inspections.views.uploads import run_import
 
 
 def get_inspection_or_404(slug: str) -> Inspection:
@@ -160,20 +161,10 @@ def task_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def people_import(request: HttpRequest, slug: str) -> HttpResponse:
     inspection = get_inspection_or_404(slug)
-    problems: list[str] = []
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            problems = ["Choose a CSV or Excel file to upload."]
-        else:
-            try:
-                result = import_people(inspection, upload.name or "upload", upload.read())
-                messages.success(request, f"Imported {upload.name}: {result}.")
-                return redirect("inspections:people-import", slug=slug)
-            except ImportFailed as exc:
-                problems = [exc.args[0], *exc.problems]
-            except DomainError as exc:
-                problems = [str(exc)]
+    outcome = run_import(request, inspection, import_people) if request.method == "POST" else None
+    if outcome and outcome.done:
+        return redirect("inspections:people-import", slug=slug)
+    problems = [h for h in [outcome.heading] if h] + outcome.problems if outcome else []
     return render(
         request, "inspections/people_import.html", {"inspection": inspection, "problems": problems}
     )

@@ -1,0 +1,39 @@
+"""One way for every import page to take a file and report its problems by row and field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest
+
+from inspections.models import Inspection
+from inspections.services.errors import DomainError, ImportFailed
+
+
+@dataclass
+class UploadOutcome:
+    done: bool
+    heading: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def run_import(
+    request: HttpRequest,
+    inspection: Inspection,
+    importer: Callable[[Inspection, str, bytes], Any],
+) -> UploadOutcome:
+    """The POSTed `file` through importer(inspection, name, bytes): a success message, or why not."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        return UploadOutcome(False, problems=["Choose a CSV or Excel file to upload."])
+    try:
+        result = importer(inspection, upload.name or "upload", upload.read())
+    except ImportFailed as exc:
+        return UploadOutcome(False, exc.args[0], exc.problems)
+    except DomainError as exc:
+        return UploadOutcome(False, problems=[str(exc)])
+    messages.success(request, f"Imported {upload.name}: {result}.")
+    return UploadOutcome(True)
