@@ -29,3 +29,12 @@ class DeepDiveAdmin(admin.ModelAdmin):
     list_display = ["child_id", "plan_type", "worker", "chosen_at", "inspection"]
     raw_id_fields = ["audit", "worker"]
     inlines = [CasePackPartInline]
+
+
+@admin.register(CasePackPart)
+class CasePackPartAdmin(admin.ModelAdmin):
+    list_display = ["deep_dive", "part", "collator", "qa_by", "qa_at", "uploaded_at"]
+    list_filter = ["part", "deep_dive__inspection"]
+    search_fields = ["deep_dive__child_id"]
+    raw_id_fields = ["deep_dive", "collator", "qa_by"]
+    list_select_related = ["deep_dive", "collator", "qa_by"]

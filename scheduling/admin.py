@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from scheduling.models import (
     Meeting,
@@ -56,6 +57,8 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ["title", "ref", "purpose"]
     list_select_related = ["meeting_type", "room", "room__venue"]
     filter_horizontal = ["required_inspectors", "assigned_inspectors", "attendees"]
+    # Teams links are https; say so rather than lean on Django 5's http default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     raw_id_fields = ["room", "venue", "placed_venue"]
     readonly_fields = ["version", "updated_at"]
 

@@ -129,7 +129,8 @@ def apply_solution(
     ids = [int(m.id) for m in problem.meetings]
     meetings = {
         str(m.pk): m
-        for m in Meeting.objects.select_for_update()
+        # lock the meeting rows only: PostgreSQL can't lock the nullable side of the room join
+        for m in Meeting.objects.select_for_update(of=("self",))
         .filter(inspection=inspection, pk__in=ids)
         .with_people()
     }

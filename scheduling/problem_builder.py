@@ -165,6 +165,7 @@ def build(inspection: Inspection, *, draft: bool = True) -> Built:
         Meeting.objects.filter(inspection=inspection).active().with_people().order_by("pk")
     )
     built = Built(sp.Problem(epoch, days, (), (), (), rooms, venues, travel), {})
+    before = _precedences(meetings_qs)
     out = []
     for m in meetings_qs:
         mid = str(m.pk)
@@ -216,6 +217,7 @@ def build(inspection: Inspection, *, draft: bool = True) -> Built:
                 fixed_start=fixed,
                 preferred_start=preferred,
                 counts_as_case=m.meeting_type.counts_as_case,
+                before=before.get(mid, ()),
                 locked=locked,
                 hint=current if draft and locked is None else None,
             )
@@ -234,6 +236,20 @@ def build(inspection: Inspection, *, draft: bool = True) -> Built:
         rules=sp.Rules(max_case_meetings_per_day=limit),
     )
     return built
+
+
+def _precedences(meetings: list[Meeting]) -> dict[str, tuple[str, ...]]:
+    """Meeting.follows ("after those") as the solver's `before` on the earlier meetings.
+
+    Links to cancelled meetings are dropped: the solver only knows active ones.
+    """
+    active = {m.pk for m in meetings}
+    out: dict[str, list[str]] = {}
+    for later in meetings:
+        for earlier in later.follows.all():
+            if earlier.pk in active and earlier.pk != later.pk:
+                out.setdefault(str(earlier.pk), []).append(str(later.pk))
+    return {k: tuple(sorted(v, key=int)) for k, v in out.items()}
 
 
 def build_problem(inspection: Inspection, *, draft: bool = True) -> sp.Problem:

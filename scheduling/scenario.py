@@ -31,6 +31,7 @@ from scheduling.models import (
 
 SCENARIO_NOTE = "[scenario] "
 USER_REF_PREFIX = "user-"  # meetings people add in the app; scenario reloads leave them alone
+DEEP_DIVE_PREFIX = "case-"  # the 12 deep-dive case discussions (7.82)
 
 
 def load_scenario_meetings(inspection: Inspection, ctx: ScenarioContext) -> str | None:
@@ -45,8 +46,9 @@ def load_scenario_meetings(inspection: Inspection, ctx: ScenarioContext) -> str 
     venues, rooms = _load_venues(inspection, venue_data)
     specs = _meeting_specs(inspection, ctx, meeting_data)
     builder = _MeetingWriter(inspection, venues, meeting_data.get("teams_url", ""))
+    written = {spec["ref"]: builder.write(spec) for spec in specs}
     for spec in specs:
-        builder.write(spec)
+        builder.link(written[spec["ref"]], spec, written)
     # Scenario meetings dropped from the seeds go too, unless a release has published them.
     (
         Meeting.objects.filter(inspection=inspection)
@@ -172,7 +174,7 @@ def _meeting_specs(
         worker = dive["worker"]
         specs.append(
             {
-                "ref": f"case-{dive['child_id']}",
+                "ref": f"{DEEP_DIVE_PREFIX}{dive['child_id']}",
                 "type": "case_discussion",
                 "title": f"Case discussion: child {dive['child_id']}",
                 "purpose": f"Deep dive ({dive.get('plan', '').replace('_', ' ')} plan) with the allocated worker.",
@@ -234,7 +236,46 @@ def _meeting_specs(
             turn[spec["type"]] = n + 1
             spec["days"] = cal.days_in_week(weeks[n % len(weeks)])
         spec.setdefault("days", onsite)
+    specs.extend(_debrief_specs(data, specs, team_of, bases))
     return specs
+
+
+def _debrief_specs(
+    data: dict[str, Any],
+    specs: list[dict[str, Any]],
+    team_of: dict[str, str],
+    bases: dict[str, str],
+) -> list[dict[str, Any]]:
+    """A senior leader's debrief with the worker after each deep-dive case discussion (7.76)."""
+    conf = data.get("debriefs")
+    if not conf:
+        return []
+    mode = conf.get("mode", Mode.TEAMS)
+    if mode not in (Mode.TEAMS, Mode.IN_PERSON):
+        raise DomainError("meetings.toml, [debriefs] mode: use teams or in_person.")
+    leaders: dict[str, str] = conf.get("leaders", {})
+    out = []
+    for case in specs:
+        if not case["ref"].startswith(DEEP_DIVE_PREFIX):
+            continue
+        worker = case["attendees"][0]
+        team = team_of.get(worker, "")
+        child = case["child_ids"][0]
+        out.append(
+            {
+                "ref": f"debrief-{child}",
+                "type": conf.get("type", "staff_debrief"),
+                "title": f"Debrief after the case discussion: child {child}",
+                "purpose": "A senior leader debriefs the worker after the inspector's deep dive.",
+                "attendees": [leaders.get(team, conf.get("default_leader", "")), worker],
+                "child_ids": [child],
+                "days": list(case["days"]),
+                "mode": mode,
+                "venue": bases.get(team) if mode == Mode.IN_PERSON else None,
+                "follows": [case["ref"]],
+            }
+        )
+    return out
 
 
 class _MeetingWriter:
@@ -292,6 +333,15 @@ class _MeetingWriter:
         meeting.required_inspectors.set(named)
         meeting.attendees.set([self._person(r, where) for r in spec.get("attendees", [])])
         return meeting
+
+    def link(self, meeting: Meeting, spec: dict[str, Any], written: dict[str, Meeting]) -> None:
+        """`follows`: the meetings this one should come after (set once all are written)."""
+        refs = spec.get("follows", [])
+        unknown = [r for r in refs if r not in written]
+        if unknown:
+            where = f"meetings.toml, meeting {spec['ref']}"
+            raise DomainError(f"{where}: follows unknown meeting(s) {', '.join(unknown)}.")
+        meeting.follows.set([written[r] for r in refs])
 
     def _inspector(self, ref: str, where: str) -> Inspector:
         try:

@@ -15,11 +15,23 @@ from django.views.decorators.http import require_POST
 from inspections.calendar import LONDON, local_date, to_utc
 from inspections.models import Inspection
 from inspections.services.errors import DomainError
-from scheduling import editing
-from scheduling.models import Meeting, MeetingStatus, MeetingType, PlanRun, Room
+from scheduling import creating, editing
+from scheduling.models import (
+    InspectorRule,
+    Meeting,
+    MeetingStatus,
+    MeetingType,
+    Mode,
+    PlanRun,
+    PlanRunStatus,
+    Room,
+)
 from scheduling.planning import check_draft, why_unplaced
 from scheduling.releases import draft_changes, latest_release, publish
 from scheduling.runs import start_plan_run
+
+# "Plan it now" on a new meeting: a re-plan from the draft (fewest moves), kept short.
+REPLAN_SECONDS = 5.0
 
 
 def _inspection(slug: str) -> Inspection:
@@ -89,8 +101,137 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "meeting": meeting,
             "day": _day_of(inspection, meeting),
             "reasons": why_unplaced(meeting),
+            "run": PlanRun.objects.filter(inspection=inspection).in_progress().first(),
         },
     )
+
+
+def _new_meeting_data(request: HttpRequest) -> dict[str, Any]:
+    source = request.POST if request.method == "POST" else request.GET
+    data: dict[str, Any] = {
+        k: source.get(k, "").strip()
+        for k in (
+            "meeting_type",
+            "title",
+            "purpose",
+            "mode",
+            "duration",
+            "venue",
+            "inspector_rule",
+            "inspectors_needed",
+            "family_count",
+            "child_ids",
+            "earliest",
+            "latest",
+            "follows",
+        )
+    }
+    for k in ("inspectors", "attendees", "window_days"):
+        data[k] = source.getlist(k)
+    if request.method == "GET":
+        # Choosing a type fills the rest from the catalogue's defaults.
+        mtype = MeetingType.objects.filter(key=data["meeting_type"]).first()
+        if mtype is not None:
+            data.update(
+                mode=data["mode"] or mtype.mode,
+                duration=data["duration"] or str(mtype.duration),
+                inspector_rule=data["inspector_rule"] or mtype.inspector_rule,
+                inspectors_needed=data["inspectors_needed"]
+                or str(mtype.inspectors_needed or (1 if mtype.inspector_rule == "any" else "")),
+                earliest=data["earliest"] or f"{mtype.earliest:%H:%M}",
+                latest=data["latest"] or f"{mtype.latest:%H:%M}",
+            )
+        data["family_count"] = data["family_count"] or "0"
+    return data
+
+
+def _attendee_groups(inspection: Inspection, chosen: list[str]) -> list[dict[str, Any]]:
+    """People by team (partners by organisation); a group with someone ticked starts open."""
+    groups: dict[str, list[Any]] = {}
+    for p in inspection.people.order_by("team", "organisation", "full_name"):
+        groups.setdefault(p.team or p.organisation or p.get_kind_display(), []).append(p)
+    return [
+        {"name": name, "people": people, "open": any(p.ref in chosen for p in people)}
+        for name, people in sorted(groups.items())
+    ]
+
+
+@login_required
+def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
+    inspection = _inspection(slug)
+    data = _new_meeting_data(request)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            meeting = creating.add_meeting(
+                inspection,
+                meeting_type=data["meeting_type"],
+                title=data["title"],
+                purpose=data["purpose"],
+                mode=data["mode"],
+                duration=data["duration"],
+                venue=data["venue"],
+                inspector_rule=data["inspector_rule"],
+                inspectors=data["inspectors"],
+                inspectors_needed=data["inspectors_needed"],
+                attendees=data["attendees"],
+                family_count=data["family_count"],
+                child_ids=data["child_ids"],
+                window_days=data["window_days"],
+                earliest=data["earliest"],
+                latest=data["latest"],
+                follows=[data["follows"]] if data["follows"] else [],
+            )
+        except creating.MeetingInvalid as exc:
+            errors = exc.errors
+        except DomainError as exc:
+            errors = {"meeting_type": str(exc)}
+        else:
+            messages.success(
+                request, f"Added {meeting.title} as a draft. Plan it now to give it a time."
+            )
+            return redirect("scheduling:meeting", slug=slug, pk=meeting.pk)
+    ctx = {
+        "inspection": inspection,
+        "data": data,
+        "errors": errors,
+        "types": MeetingType.objects.all(),
+        "modes": Mode.choices,
+        "rules": InspectorRule.choices,
+        "venues": inspection.venues.all(),
+        "inspectors": inspection.inspectors.all(),
+        "attendee_groups": _attendee_groups(inspection, data["attendees"]),
+        "days": range(1, inspection.calendar.last_day + 1),
+        "earlier": Meeting.objects.for_inspection(inspection).active().order_by("title"),
+    }
+    return render(request, "scheduling/meeting_new.html", ctx, status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def meeting_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """ "Plan it now": a re-plan from the draft that places it while moving as few as it can."""
+    inspection = _inspection(slug)
+    meeting = _meeting(inspection, pk)
+    try:
+        start_plan_run(inspection, user=request.user, time_limit=REPLAN_SECONDS)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("scheduling:meeting", slug=slug, pk=pk)
+    run = PlanRun.objects.filter(inspection=inspection).first()
+    meeting.refresh_from_db()
+    if run is not None and run.status == PlanRunStatus.DONE:
+        moved = len(run.summary.get("moved", []))
+        if meeting.start is not None:
+            messages.success(
+                request,
+                f"Planned {meeting.title}; {moved} other meeting{'s' if moved != 1 else ''} moved.",
+            )
+        else:
+            messages.error(request, f"The planner could not place {meeting.title}.")
+    else:
+        messages.success(request, "The planner is placing it; this page shows the result soon.")
+    return redirect("scheduling:meeting", slug=slug, pk=pk)
 
 
 def _edit_context(inspection: Inspection, meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:

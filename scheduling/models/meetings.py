@@ -27,6 +27,8 @@ class MeetingGroup(models.TextChoices):
     LEADERSHIP = "leadership", "Leadership"
     KIT = "kit", "Keeping in touch"
     SETUP = "setup", "Set-up and calls"
+    # council-only meetings around the inspection (senior leaders debriefing staff: 7.76)
+    INTERNAL = "internal", "Council internal"
 
 
 class MeetingType(models.Model):
@@ -93,7 +95,9 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def with_people(self) -> MeetingQuerySet:
         return self.select_related(
             "meeting_type", "room", "room__venue", "venue", "placed_venue"
-        ).prefetch_related("assigned_inspectors", "required_inspectors", "attendees")
+        ).prefetch_related(
+            "assigned_inspectors", "required_inspectors", "attendees", "follows", "followed_by"
+        )
 
 
 class Meeting(models.Model):
@@ -152,6 +156,11 @@ class Meeting(models.Model):
         "inspections.Inspector", blank=True, related_name="assigned_meetings"
     )
     teams_url = models.URLField(blank=True)
+    # Soft precedence: this meeting should start after these have ended (a practitioner's
+    # debrief after their case discussion, 7.76). The planner reads it as `before` on those.
+    follows = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="followed_by"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingQuerySet.as_manager()

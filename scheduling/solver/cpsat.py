@@ -267,12 +267,41 @@ def solve(
         objective += score(sub, cur)["total"]
         bound += bnd
     status = overall(statuses)
+    placements = repair_precedences(problem, placements)
     objective = score(problem, placements)["total"]  # one scale: parts ignore cross-part balance
     # Safety net: never return a plan that breaks a hard rule the starting plan kept.
     if len(check(problem, placements)) > len(check(problem, start)):
         placements, status = start, "greedy"
         objective = score(problem, start)["total"]
     return finish(problem, placements, status, objective, bound, t0)
+
+
+def repair_precedences(problem: Problem, placements: dict[str, Placement]) -> dict[str, Placement]:
+    """Re-place the later meeting of each broken `before` first-fit after the earlier one
+    (everything else kept) when that lowers the soft score: the window-by-window search can
+    leave a link broken that one move mends (a debrief left ahead of its case discussion)."""
+    ix = Index(problem)
+    broken = sorted(
+        {
+            b
+            for mid, p in placements.items()
+            for b in ix.meetings[mid].before
+            if b in placements
+            and ix.meetings[b].locked is None
+            and p.start + ix.meetings[mid].duration > placements[b].start
+        }
+    )
+    current = score(problem, placements)["total"]
+    for b in broken:
+        fixed = {k: v for k, v in placements.items() if k != b}
+        got, _ = greedy_place(problem, fixed=fixed)
+        if b not in got or got[b] == placements[b]:
+            continue
+        trial = {**placements, b: got[b]}
+        total = score(problem, trial)["total"]
+        if total < current:
+            placements, current = trial, total
+    return placements
 
 
 def _free(part: list[Meeting]) -> int:

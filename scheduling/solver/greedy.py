@@ -21,6 +21,38 @@ def _order(ix: Index, m: Meeting) -> tuple[int, int, int, str]:
     return (2, min(room, 5), freedom // 60 - len(m.attendees) * 30, m.id)
 
 
+def _after_predecessors(todo: list[Meeting], preds: dict[str, list[Meeting]]) -> list[Meeting]:
+    """`todo` in order, except that a meeting waits for the predecessors still to place."""
+    pending = {m.id for m in todo}
+    waiting: dict[str, list[Meeting]] = {}
+    out: list[Meeting] = []
+
+    def release(m: Meeting) -> None:
+        stack = [m]
+        while stack:
+            cur = stack.pop()
+            out.append(cur)
+            pending.discard(cur.id)
+            for w in reversed(waiting.pop(cur.id, [])):
+                blocker = next((p.id for p in preds.get(w.id, ()) if p.id in pending), None)
+                if blocker is None:
+                    stack.append(w)
+                else:
+                    waiting.setdefault(blocker, []).append(w)
+
+    for m in todo:
+        if m.id not in pending:
+            continue
+        blocker = next((p.id for p in preds.get(m.id, ()) if p.id in pending), None)
+        if blocker is None:
+            release(m)
+        else:
+            waiting.setdefault(blocker, []).append(m)
+    # cycles: whatever still waits goes last, in order
+    out.extend(m for m in todo if m.id in pending)
+    return out
+
+
 def greedy_place(
     problem: Problem, fixed: dict[str, Placement] | None = None
 ) -> tuple[dict[str, Placement], dict[str, list[str]]]:
@@ -39,11 +71,27 @@ def greedy_place(
     todo = sorted(
         (m for m in problem.meetings if m.id not in placements), key=lambda m: _order(ix, m)
     )
+    preds: dict[str, list[Meeting]] = {}
+    for m in problem.meetings:
+        for b in m.before:
+            preds.setdefault(b, []).append(m)
     failed: list[Meeting] = []
-    for m in todo:
+    for m in _after_predecessors(todo, preds):
         base = ix.base_spans(m)
         rooms = ix.fitting_rooms(m)
-        for s in occ.candidate_starts(m, base):
+        # Soft `before`: try starts after every placed predecessor has ended first.
+        after = max(
+            (
+                placements[p.id].start + p.duration
+                for p in preds.get(m.id, ())
+                if p.id in placements
+            ),
+            default=None,
+        )
+        starts = list(occ.candidate_starts(m, base))
+        if after is not None:
+            starts = [s for s in starts if s >= after] + [s for s in starts if s < after]
+        for s in starts:
             got = occ.try_at(m, s, rooms)
             if got is not None:
                 occ.add(m, got)
