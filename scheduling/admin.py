@@ -56,7 +56,7 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ["inspection", "status", "mode", "meeting_type"]
     search_fields = ["title", "ref", "purpose"]
     list_select_related = ["meeting_type", "room", "room__venue"]
-    filter_horizontal = ["required_inspectors", "assigned_inspectors", "attendees"]
+    filter_horizontal = ["required_inspectors", "assigned_inspectors", "attendees", "follows"]
     # Teams links are https; say so rather than lean on Django 5's http default.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     raw_id_fields = ["room", "venue", "placed_venue"]
