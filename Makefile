@@ -36,6 +36,7 @@ assets: static/vendor/.installed
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_scenario $(SCENARIO)
+	$(PY) manage.py plan_meetings $(SCENARIO) --publish --unless-published --time-limit 15
 	$(PY) manage.py demo_user
 	@echo "Starting the web server on http://$(HOST):$(PORT)/ and the background worker (Ctrl-C stops both)."
 	@trap 'kill 0' INT TERM EXIT; \

@@ -53,3 +53,11 @@ def test_check_plan_exits_1_on_a_clash(scenario):
 def test_absence_of_an_unknown_inspector_is_explained(scenario):
     with pytest.raises(CommandError, match="No inspector 'insp-nobody'.*insp-lead"):
         run("absence", scenario.slug, "insp-nobody", "--day", "7")
+
+
+def test_the_demo_plans_once_and_leaves_a_published_timetable_alone(scenario):
+    run("plan_meetings", scenario.slug, "--publish", "--unless-published", "--time-limit", "0.5")
+    assert Release.objects.filter(inspection=scenario).count() == 1
+    again = run("plan_meetings", scenario.slug, "--publish", "--unless-published")
+    assert "v1 is already published; not re-planning" in again
+    assert Release.objects.filter(inspection=scenario).count() == 1

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from inspections.services.errors import DomainError
 from inspections.services.inspections import get_inspection
 from scheduling.planning import plan
-from scheduling.releases import publish
+from scheduling.releases import latest_release, publish
 
 
 class Command(BaseCommand):
@@ -23,10 +23,22 @@ class Command(BaseCommand):
             "--publish", action="store_true", help="Publish the result as a release"
         )
         parser.add_argument("--json", action="store_true", help="Machine-readable output")
+        parser.add_argument(
+            "--unless-published",
+            action="store_true",
+            help="Do nothing if a release exists already (so `make demo` can run again)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             inspection = get_inspection(str(options["inspection"]))
+            existing = latest_release(inspection)
+            if options["unless_published"] and existing is not None:
+                self.stdout.write(
+                    f"{inspection.title}: timetable v{existing.number} is already published; "
+                    "not re-planning."
+                )
+                return
             result = plan(
                 inspection,
                 float(options["time_limit"]),
