@@ -15,7 +15,7 @@ class AnnexAListAdmin(admin.ModelAdmin):
 class FindingInline(admin.TabularInline):
     model = Finding
     extra = 0
-    fields = ["list_number", "row", "column", "kind", "severity", "child_id", "message"]
+    fields = ("list_number", "row", "column", "kind", "severity", "child_id", "message")
     readonly_fields = fields
     can_delete = False
     show_change_link = False
