@@ -21,6 +21,8 @@ app_name = "inspections"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # before the dashboard: "new" would otherwise be read as a slug
+    path("inspections/new/", views.new_inspection, name="new"),
     path("inspections/<slug:slug>/", views.dashboard, name="dashboard"),
     # the old name of the inspection page, kept for links that use it
     path("inspections/<slug:slug>/", views.dashboard, name="overview"),
@@ -32,5 +34,6 @@ urlpatterns = [
     path("inspections/<slug:slug>/people/import/", views.people_import, name="people-import"),
     path("inspections/<slug:slug>/inspectors/", views.inspectors, name="inspectors"),
     path("inspections/<slug:slug>/rooms/", views.rooms, name="rooms"),
+    path("inspections/<slug:slug>/settings/", views.inspection_settings, name="settings"),
     path("inspections/<slug:slug>/search/", views.search_page, name="search"),
 ]

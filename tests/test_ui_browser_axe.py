@@ -7,6 +7,9 @@ day 3 of the Shropshire scenario with the Menu open at 320 px as well as at desk
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -36,6 +39,8 @@ OWN_PAGES = [
     "/inspections/{slug}/search/?q=library",
     "/inspections/{slug}/search/?q=x",  # the error summary
     "/inspections/{slug}/people/import/",
+    "/inspections/new/",
+    "/inspections/{slug}/settings/",
 ]
 
 # Other apps' main pages: (URL name, extra kwargs, query string).
@@ -116,6 +121,59 @@ def _check(chrome, base: str, paths: list[str], login: bool = True) -> dict[str,
 def test_inspections_pages_have_no_serious_or_critical_axe_violations(site, chrome):
     base, inspection = site
     failures = _check(chrome, base, [p.format(slug=inspection.slug) for p in OWN_PAGES])
+    assert failures == {}
+
+
+def _fill_day_one(page, day: str, month: str, year: str) -> None:
+    for label, value in (("Day", day), ("Month", month), ("Year", year)):
+        page.get_by_label(label, exact=True).fill(value)
+
+
+def _setup_states(base: str, slug: str) -> list[tuple[str, Callable[[Any], None]]]:
+    """The setup forms' states a GET cannot reach: error summaries and the confirm step."""
+
+    def new_with_nothing_entered(page) -> None:
+        page.goto(f"{base}/inspections/new/")
+        page.get_by_role("button", name="Create the inspection").click()
+        page.locator(".govuk-error-summary").wait_for()
+
+    def settings_with_a_weekend_day(page) -> None:
+        page.goto(f"{base}/inspections/{slug}/settings/")
+        _fill_day_one(page, "21", "6", "2025")
+        page.get_by_role("button", name="Check the new dates").click()
+        page.locator(".govuk-error-summary").wait_for()
+
+    def settings_confirm_step(page) -> None:
+        page.goto(f"{base}/inspections/{slug}/settings/")
+        _fill_day_one(page, "23", "6", "2025")
+        page.get_by_role("button", name="Check the new dates").click()
+        page.get_by_role("button", name="Move day one and clear the timetable").wait_for()
+
+    return [
+        ("new inspection, nothing entered", new_with_nothing_entered),
+        ("settings, a weekend day", settings_with_a_weekend_day),
+        ("settings, the confirm step", settings_confirm_step),
+    ]
+
+
+def test_inspection_setup_errors_and_confirm_step_have_no_serious_or_critical_axe_violations(
+    site, chrome
+):
+    base, inspection = site
+    failures: dict[str, list[str]] = {}
+    for width in (1280, 320):
+        page = chrome.new_page(viewport={"width": width, "height": 900})
+        log_in(page, base)
+        for state, reach in _setup_states(base, inspection.slug):
+            reach(page)
+            found = axe_violations(page)
+            if width == 320:
+                widths = horizontal_overflow(page)
+                if widths["page"] > widths["viewport"]:
+                    found.append(f"horizontal scroll at 320px: {widths}")
+            if found:
+                failures[f"{state} at {width}px"] = found
+        page.close()
     assert failures == {}
 
 

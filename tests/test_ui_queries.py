@@ -31,6 +31,7 @@ PAGES = [
     ("inspectors", ("inspections:inspectors",), {}, ""),
     ("rooms", ("inspections:rooms",), {}, ""),
     ("search", ("inspections:search",), {}, "?q=an"),
+    ("settings", ("inspections:settings",), {}, ""),
     ("meeting list", ("scheduling:meetings", "scheduling:meeting-list"), {}, ""),
     ("calendar", ("calendars:index",), {}, ""),
     ("calendar day", ("calendars:day",), {"day": 8}, ""),

@@ -19,3 +19,12 @@ class ImportFailed(DomainError):
 
     def __str__(self) -> str:
         return "\n".join([self.args[0], *(f"  - {p}" for p in self.problems)])
+
+
+class InvalidFields(DomainError):
+    """A form's input with problems; nothing was written. `errors` maps each field to a
+    message that names it, so a page can show it beside the field and in its error summary."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors

@@ -1,6 +1,7 @@
 from inspections.views.core import day_sheet, days, home, people_import, task_status
 from inspections.views.dashboard import dashboard, healthz
 from inspections.views.pages import inspectors, people, rooms, search_page, tasks
+from inspections.views.setup import inspection_settings, new_inspection
 
 __all__ = [
     "dashboard",
@@ -8,7 +9,9 @@ __all__ = [
     "days",
     "healthz",
     "home",
+    "inspection_settings",
     "inspectors",
+    "new_inspection",
     "people",
     "people_import",
     "rooms",
