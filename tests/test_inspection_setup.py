@@ -299,12 +299,9 @@ def test_moving_day_one_to_a_day_it_cannot_be_is_refused_with_the_reason(
 
 
 def test_moving_day_one_clears_the_timetable_placements(scenario, staff_client):
-    from inspections.services.integrations import model
+    from scheduling.models import Meeting
 
-    meeting = model("scheduling", "Meeting")
-    if meeting is None:
-        pytest.skip("no scheduling app")
-    meetings = meeting._default_manager.filter(inspection=scenario)
+    meetings = Meeting.objects.filter(inspection=scenario)
     start = dt.datetime(2025, 6, 24, 9, 0, tzinfo=dt.UTC)
     meetings.filter(pk=meetings.order_by("pk")[0].pk).update(
         start=start, end=start + dt.timedelta(hours=1)

