@@ -17,21 +17,14 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from annex_a.checker import Source
-from inspections.services.errors import DomainError
+from inspections.services.spreadsheets import FileRefused, Limits, check_workbook_safe, file_size
+from inspections.services.spreadsheets import megabytes as _mb
 
 CHUNK = 1024 * 1024
 
 
-class ReadRefused(DomainError):
-    """The file was not read: the message says why and names the file."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int = 50 * 1024 * 1024
-    # Annexe A sheets are plain XML and compress about 10-20x; zip bombs reach 1,000x and more.
-    max_uncompressed: int = 2 * 1024 * 1024 * 1024
-    max_ratio: int = 100
+# One refusal for every unreadable upload: the shared workbook check raises it too.
+ReadRefused = FileRefused
 
 
 @dataclass
@@ -40,40 +33,6 @@ class Upload:
     kind: str  # "xlsx" | "csv"
     sources: list[Source] = field(default_factory=list)
     estimated_rows: int = 0
-
-
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f} MB"
-
-
-def _size(fileobj: IO[bytes]) -> int:
-    fileobj.seek(0, os.SEEK_END)
-    size = fileobj.tell()
-    fileobj.seek(0)
-    return size
-
-
-def check_workbook_safe(name: str, fileobj: IO[bytes], limits: Limits) -> None:
-    """Refuse what is not an xlsx, or would inflate past the limits, before openpyxl sees it."""
-    size = _size(fileobj)
-    if not zipfile.is_zipfile(fileobj):
-        raise ReadRefused(f"{name}: not an Excel workbook (.xlsx). Save it as .xlsx or CSV UTF-8.")
-    fileobj.seek(0)
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            members = archive.infolist()
-            names = {m.filename for m in members}
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ReadRefused(f"{name}: a damaged zip file, not a readable workbook.") from exc
-    total = sum(m.file_size for m in members)
-    if total > limits.max_uncompressed or total > limits.max_ratio * max(size, 1):
-        raise ReadRefused(
-            f"{name}: refused: it would expand to {_mb(total)} from {_mb(size)} "
-            "(a zip bomb, or a workbook far larger than Annexe A needs)."
-        )
-    if "xl/workbook.xml" not in names:
-        raise ReadRefused(f"{name}: a zip file, but not an Excel workbook (.xlsx).")
-    fileobj.seek(0)
 
 
 def _numbered(
@@ -94,7 +53,7 @@ def _numbered(
 def open_upload(name: str, fileobj: IO[bytes], limits: Limits | None = None) -> Iterator[Upload]:
     """Sources (one per sheet or CSV file) whose rows stream in as the checker reads them."""
     limits = limits or Limits()
-    size = _size(fileobj)
+    size = file_size(fileobj)
     if size > limits.max_bytes:
         raise ReadRefused(f"{name}: {_mb(size)} is over the {_mb(limits.max_bytes)} limit.")
     if size == 0:

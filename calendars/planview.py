@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from calendars.feeds import location, room_key, venue_key
 from inspections.calendar import LONDON, local_date
@@ -22,19 +22,9 @@ DAY_START = dt.time(8, 0)
 DAY_END = dt.time(18, 0)
 
 
-def _reverser(name: str, slug: str) -> Callable[[int], str]:
-    return lambda pk: reverse(name, kwargs={"slug": slug, "pk": pk})
-
-
 def meeting_url_maker(slug: str) -> Callable[[int], str]:
-    """The timetabling work's meeting page (by whichever name it has), else a plain link."""
-    for name in ("scheduling:meeting-detail", "scheduling:meeting"):
-        try:
-            reverse(name, kwargs={"slug": slug, "pk": 1})
-        except NoReverseMatch:
-            continue
-        return _reverser(name, slug)
-    return lambda pk: f"/inspections/{slug}/meetings/{pk}/"
+    """Links to the timetable's meeting page."""
+    return lambda pk: reverse("scheduling:meeting", kwargs={"slug": slug, "pk": pk})
 
 
 @dataclass

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from evidence.models import (
@@ -20,6 +21,7 @@ from evidence.models import (
 )
 from inspections.models import Inspection, Person
 from inspections.services.errors import DomainError
+from scheduling.models import Meeting
 
 
 def case_packs_due_at(inspection: Inspection) -> dt.datetime:
@@ -128,54 +130,28 @@ class ChildMeeting:
     url: str
 
 
-def _meeting_model() -> type[models.Model] | None:
-    """scheduling.models.Meeting with a child_ids field, or None while it does not exist."""
-    from django.apps import apps
-    from django.core.exceptions import FieldDoesNotExist
-
-    try:
-        model = apps.get_model("scheduling", "Meeting")
-    except LookupError:
-        return None
-    try:
-        model._meta.get_field("child_ids")
-    except FieldDoesNotExist:
-        return None
-    return model
-
-
-def _meeting_url(inspection: Inspection, pk: int) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    for name in ("scheduling:meeting-detail", "scheduling:meeting"):
-        try:
-            return reverse(name, kwargs={"slug": inspection.slug, "pk": pk})
-        except NoReverseMatch:
-            continue
-    return ""
-
-
 def meetings_for_children(
     inspection: Inspection, child_ids: list[str]
 ) -> dict[str, list[ChildMeeting]]:
-    """The practitioner case discussions about each child, in one query (none without Meeting)."""
-    model = _meeting_model()
+    """The practitioner case discussions about each child, in one query."""
     wanted = {c.upper() for c in child_ids}
     found: dict[str, list[ChildMeeting]] = {c: [] for c in wanted}
-    if model is None or not wanted:
+    if not wanted:
         return found
-    names = [f.name for f in model._meta.get_fields()]
-    fields = [f for f in ("title", "start", "status", "child_ids") if f in names]
-    meetings = model.objects.filter(inspection=inspection).only(*fields)  # type: ignore[attr-defined]
+    meetings = (
+        Meeting.objects.filter(inspection=inspection)
+        .exclude(status="cancelled")
+        .only("title", "start", "status", "child_ids")
+    )
     # child_ids is a JSON list: SQLite cannot filter inside it, so match in Python.
     for meeting in meetings:
         ids = {str(c).upper() for c in (meeting.child_ids or [])} & wanted
-        if not ids or getattr(meeting, "status", "") == "cancelled":
+        if not ids:
             continue
         item = ChildMeeting(
-            title=str(getattr(meeting, "title", "") or meeting),
-            start=getattr(meeting, "start", None),
-            url=_meeting_url(inspection, meeting.pk),
+            title=meeting.title,
+            start=meeting.start,
+            url=reverse("scheduling:meeting", kwargs={"slug": inspection.slug, "pk": meeting.pk}),
         )
         for child_id in ids:
             found[child_id].append(item)

@@ -12,12 +12,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from inspections.calendar import LONDON, local_date
 from inspections.models import Inspection, Task, TaskStatus
 from inspections.services.daysheet import DaySheet, build_daysheet
-from inspections.services.integrations import extra_items, meetings_for_day
 from inspections.services.progress import Progress, progress_map, risk_text
 from inspections.services.schedule_notices import release_changes, schedule_risks
 
@@ -267,7 +268,6 @@ def build_dashboard(inspection: Inspection, now: dt.datetime | None = None) -> D
             text = d.risk[:1].upper() + d.risk[1:]
             risks.append(Notice(text=text, kind="evidence", when=d.task.due_at))
     risks += schedule_risks(inspection, now)
-    risks += extra_items("DASHBOARD_RISKS", inspection, now)
 
     changed = (
         inspection.tasks.exclude(status=TaskStatus.TODO)
@@ -284,13 +284,12 @@ def build_dashboard(inspection: Inspection, now: dt.datetime | None = None) -> D
         for t in changed
     ]
     changes = release_changes(inspection, now) + changes
-    changes += extra_items("DASHBOARD_CHANGES", inspection, now)
 
     meetings = sheet.meetings if sheet else []
     timetable = "published"
     if sheet and not meetings:
         # nothing published for today yet: the draft is the team's best picture
-        meetings = meetings_for_day(inspection, sheet.date, draft=True)
+        meetings = import_string(settings.DAYSHEET_MEETINGS)(inspection, sheet.date, draft=True)
         timetable = "draft" if meetings else "published"
 
     return Dashboard(

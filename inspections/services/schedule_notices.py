@@ -11,42 +11,27 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from inspections.models import Inspection
-from inspections.services.integrations import model, optional_function
-
-
-def _url(names: tuple[str, ...], slug: str) -> str:
-    for name in names:
-        try:
-            return reverse(name, kwargs={"slug": slug})
-        except NoReverseMatch:
-            continue
-    return ""
+from scheduling.models import Meeting, MeetingStatus, Release
 
 
 def schedule_risks(inspection: Inspection, now: dt.datetime) -> list[Any]:
     from inspections.services.dashboard import Notice
 
-    meeting = model("scheduling", "Meeting")
-    if meeting is None:
-        return []
-    url = _url(
-        ("scheduling:meetings", "scheduling:meeting-list", "scheduling:plan"), inspection.slug
-    )
+    url = reverse("scheduling:meetings", kwargs={"slug": inspection.slug})
     notices = []
-    manager = meeting._default_manager
-    active = manager.filter(inspection=inspection).exclude(status="cancelled")
+    active = Meeting.objects.filter(inspection=inspection).exclude(status=MeetingStatus.CANCELLED)
     unplaced = active.filter(start__isnull=True).count()
     if unplaced:
         s = "s" if unplaced != 1 else ""
         notices.append(
             Notice(f"{unplaced} meeting{s} not yet placed in the timetable", url, "meetings")
         )
-    check = optional_function(getattr(settings, "SCHEDULE_CLASH_CHECK", "") or "")
-    if check is not None:
-        problems = list(check(inspection) or [])
+    if settings.SCHEDULE_CLASH_CHECK:
+        problems = list(import_string(settings.SCHEDULE_CLASH_CHECK)(inspection))
         for problem in problems[:5]:
             notices.append(Notice(f"Clash: {problem}", url, "meetings"))
         if len(problems) > 5:
@@ -83,14 +68,11 @@ def _changelog_lines(changelog: Any) -> list[str]:
 def release_changes(inspection: Inspection, now: dt.datetime) -> list[Any]:
     from inspections.services.dashboard import Notice
 
-    release = model("scheduling", "Release")
-    if release is None:
-        return []
-    latest = release._default_manager.filter(inspection=inspection).order_by("-number").first()
+    latest = Release.objects.filter(inspection=inspection).order_by("-number").first()
     if latest is None:
         return []
     detail = "; ".join(_changelog_lines(getattr(latest, "changelog", None))) or "first release"
-    url = _url(("scheduling:releases", "scheduling:release-list"), inspection.slug)
+    url = reverse("scheduling:releases", kwargs={"slug": inspection.slug})
     return [
         Notice(
             f"Timetable v{latest.number} published: {detail}",  # type: ignore[attr-defined]

@@ -4,40 +4,75 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
 
 from inspections.services.errors import DomainError
 
-MAX_BYTES = 20 * 1024 * 1024
-# A workbook that inflates past this, or by more than this ratio, is refused as a zip bomb.
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 200
+
+class FileRefused(DomainError):
+    """The file was not read: the message says why and names the file."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 50 * 1024 * 1024
+    # Sheets are plain XML and compress about 10-20x; zip bombs reach 1,000x and more.
+    max_uncompressed: int = 2 * 1024 * 1024 * 1024
+    max_ratio: int = 100
+
+
+# People, library and audit lists are small: tighter than Annexe A's extracts.
+LIST_LIMITS = Limits(max_bytes=20 * 1024 * 1024, max_uncompressed=200 * 1024 * 1024, max_ratio=200)
+
+
+def megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB"
+
+
+def file_size(fileobj: IO[bytes]) -> int:
+    fileobj.seek(0, os.SEEK_END)
+    size = fileobj.tell()
+    fileobj.seek(0)
+    return size
+
+
+def check_workbook_safe(name: str, fileobj: IO[bytes], limits: Limits) -> None:
+    """Refuse what is not an xlsx, or would inflate past the limits, before openpyxl sees it."""
+    size = file_size(fileobj)
+    if not zipfile.is_zipfile(fileobj):
+        raise FileRefused(f"{name}: not an Excel workbook (.xlsx). Save it as .xlsx or CSV UTF-8.")
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileRefused(f"{name}: a damaged zip file, not a readable workbook.") from exc
+    total = sum(m.file_size for m in members)
+    if total > limits.max_uncompressed or total > limits.max_ratio * max(size, 1):
+        raise FileRefused(
+            f"{name}: refused: it would expand to {megabytes(total)} from {megabytes(size)} "
+            "(a zip bomb, or a workbook far larger than this upload needs)."
+        )
+    if "xl/workbook.xml" not in names:
+        raise FileRefused(f"{name}: a zip file, but not an Excel workbook (.xlsx).")
+    fileobj.seek(0)
 
 
 def normalise_header(text: object) -> str:
     return " ".join(str(text or "").replace("_", " ").split()).lower()
 
 
-def check_workbook_safe(filename: str, data: bytes) -> None:
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise DomainError(f"{filename}: not an Excel workbook (.xlsx) or CSV file.")
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        total = sum(info.file_size for info in archive.infolist())
-        if total > MAX_UNCOMPRESSED or total > MAX_RATIO * max(len(data), 1):
-            raise DomainError(
-                f"{filename}: refused: it would expand to {total // (1024 * 1024)} MB "
-                "(a compressed file this small should not hold that much)."
-            )
-        if "xl/workbook.xml" not in archive.namelist():
-            raise DomainError(f"{filename}: a zip file, but not an Excel workbook.")
-
-
 def read_rows(filename: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
     """(row number as the user sees it, cells as text), first row the header. CSV or xlsx."""
-    if len(data) > MAX_BYTES:
-        raise DomainError(
-            f"{filename}: {len(data) // (1024 * 1024)} MB is over the {MAX_BYTES // (1024 * 1024)} MB limit."
+    if len(data) > LIST_LIMITS.max_bytes:
+        raise FileRefused(
+            f"{filename}: {megabytes(len(data))} is over the "
+            f"{megabytes(LIST_LIMITS.max_bytes)} limit."
         )
     lower = filename.lower()
     if lower.endswith(".csv"):
@@ -51,7 +86,7 @@ def read_rows(filename: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
     if lower.endswith((".xlsx", ".xlsm")):
         from openpyxl import load_workbook
 
-        check_workbook_safe(filename, data)
+        check_workbook_safe(filename, io.BytesIO(data), LIST_LIMITS)
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises many kinds for a broken file

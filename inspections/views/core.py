@@ -19,7 +19,6 @@ from inspections.models import Inspection, Task, TaskStatus
 from inspections.services.dashboard import TIMELINE_HOURS, meeting_lanes
 from inspections.services.daysheet import build_daysheet
 from inspections.services.errors import DomainError
-from inspections.services.integrations import model
 from inspections.services.people_import import import_people
 from inspections.services.progress import progress_for, risk_text
 from inspections.services.tasks import set_task_status
@@ -97,7 +96,6 @@ def day_sheet(request: HttpRequest, slug: str, day: int) -> HttpResponse:
             "role": role,
             "lanes": meeting_lanes(sheet.meetings),
             "hours": TIMELINE_HOURS,
-            "has_scheduling": model("scheduling", "Meeting") is not None,
             "previous_day": day - 1 if day > 1 else None,
             "next_day": day + 1 if day < calendar.last_day else None,
         },

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from inspections.services.dashboard import TIMELINE_HOURS, build_dashboard
-from inspections.services.integrations import model
 from inspections.views.core import get_inspection_or_404
 
 
@@ -20,7 +19,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "inspection": inspection,
         "board": board,
         "hours": TIMELINE_HOURS,
-        "has_scheduling": model("scheduling", "Meeting") is not None,
     }
     return render(request, "inspections/dashboard.html", context)
 

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from inspections.calendar import LONDON, local_date, to_utc
 from inspections.models import Person, PersonKind, PersonRole, Task, TaskStatus
-from inspections.services.integrations import model
 from inspections.services.search import MIN_LENGTH, search
 from inspections.views.core import get_inspection_or_404
+from scheduling.models import Venue
 
 GROUPINGS = {"day": "Day", "owner": "Owner", "status": "Status"}
 
@@ -196,18 +196,13 @@ def inspectors(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def rooms(request: HttpRequest, slug: str) -> HttpResponse:
     inspection = get_inspection_or_404(slug)
-    venue_model = model("scheduling", "Venue")
-    venues: list[Any] = []
-    if venue_model is not None:
-        venues = list(
-            venue_model._default_manager.filter(inspection=inspection)
-            .prefetch_related("rooms")
-            .order_by("name")
-        )
+    venues = list(
+        Venue.objects.filter(inspection=inspection).prefetch_related("rooms").order_by("name")
+    )
     return render(
         request,
         "inspections/rooms.html",
-        {"inspection": inspection, "venues": venues, "has_scheduling": venue_model is not None},
+        {"inspection": inspection, "venues": venues},
     )
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from inspections.models import InspectionType
+from inspections.models import Inspection, InspectionType
 from inspections.services.errors import DomainError, InvalidFields
 from inspections.services.inspections import (
     check_new_inspection,
@@ -21,9 +21,9 @@ from inspections.services.inspections import (
     suggest_slug,
     workflows_by_type,
 )
-from inspections.services.integrations import model
 from inspections.views import date_input
 from inspections.views.core import get_inspection_or_404
+from scheduling.models import Meeting
 
 FIELDS = ("local_authority", "title", "slug", "inspection_type")
 
@@ -88,11 +88,8 @@ def new_inspection(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _placed_meetings(inspection) -> int | None:  # type: ignore[no-untyped-def]
-    meeting = model("scheduling", "Meeting")
-    if meeting is None:
-        return None
-    return int(meeting._default_manager.filter(inspection=inspection, start__isnull=False).count())
+def _placed_meetings(inspection: Inspection) -> int:
+    return Meeting.objects.filter(inspection=inspection, start__isnull=False).count()
 
 
 @login_required
