@@ -8,7 +8,7 @@ PORT ?= 8000
 SCENARIO ?= shropshire-2025
 export DEBUG ?= 1
 
-.PHONY: install assets demo serve worker test check lint typecheck migrations-check pytest bench clean
+.PHONY: install assets demo serve worker test check lint layers typecheck migrations-check pytest bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_scenario $(SCENARIO)
 	$(PY) manage.py plan_meetings $(SCENARIO) --publish --unless-published --time-limit 15
+	@# a second copy dated so that today falls in its first week: a dashboard that is live today
+	$(PY) manage.py load_scenario $(SCENARIO) --live
+	$(PY) manage.py plan_meetings $(SCENARIO)-live --publish --unless-published --time-limit 15
 	$(PY) manage.py demo_user
 	@echo "Starting the web server on http://$(HOST):$(PORT)/ and the background worker (Ctrl-C stops both)."
 	@trap 'kill 0' INT TERM EXIT; \
@@ -46,9 +49,10 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
-	$(BIN)/mypy config inspections scheduling evidence calendars annex_a
+	$(BIN)/mypy config inspections scheduling evidence calendars annex_a planner
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 
 
@@ -145,14 +144,6 @@ class FileCheck(models.Model):
         return self.status in (CheckStatus.DONE, CheckStatus.REFUSED, CheckStatus.FAILED)
 
 
-class FindingQuerySet(models.QuerySet["Finding"]):
-    def for_list(self, number: int) -> FindingQuerySet:
-        return self.filter(list_number=number)
-
-    def about_upload(self) -> FindingQuerySet:
-        return self.filter(Q(list_number__isnull=True) | Q(kind="missing_list"))
-
-
 class Finding(models.Model):
     check_run = models.ForeignKey(FileCheck, on_delete=models.CASCADE, related_name="findings")
     list_number = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -162,8 +153,6 @@ class Finding(models.Model):
     child_id = models.CharField(max_length=64, blank=True)
     kind = models.CharField(max_length=32, blank=True)
     severity = models.CharField(max_length=16, default="error")
-
-    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["list_number", "row", "pk"]

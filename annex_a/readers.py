@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 
+from openpyxl import load_workbook
+
 from annex_a.checker import Source
 from inspections.services.spreadsheets import FileRefused, Limits, check_workbook_safe, file_size
 from inspections.services.spreadsheets import megabytes as _mb
@@ -68,8 +70,6 @@ def open_upload(name: str, fileobj: IO[bytes], limits: Limits | None = None) -> 
         raise ReadRefused(f"{name}: use an Excel workbook (.xlsx) or CSV files.")
     fileobj.seek(0)
     check_workbook_safe(name, fileobj, limits)
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(fileobj, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # a broken workbook raises many kinds

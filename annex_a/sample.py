@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from openpyxl import Workbook
+
 from annex_a.checker import AnnexASpec, ColumnSpec, ListSpec
 
 TEAMS = [
@@ -88,8 +90,6 @@ def write_workbook(
     sheets: Sequence[tuple[str, Sequence[str], Iterator[Sequence[object]]]],
 ) -> None:
     """Streams sheets (title, headers, rows) to an xlsx with openpyxl's write-only mode."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(title)

@@ -12,22 +12,23 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from annex_a.exports import export_annex_a
+from annex_a.forms import ChecklistForm, UploadForm, number_or_404
 from annex_a.models import CHECKLIST, AnnexAList, FileCheck
 from annex_a.services.checks import NamedFile, start_check
 from annex_a.services.lists import annex_a_spec, summarise, update_checklist
+from inspections.access import inspection_for
 from inspections.models import Inspection
 from inspections.services.errors import DomainError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _inspection(slug: str) -> Inspection:
-    return get_object_or_404(Inspection, slug=slug)
-
-
-@login_required
-def tracker(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
+def _tracker(
+    request: HttpRequest,
+    inspection: Inspection,
+    form: ChecklistForm | None = None,
+    number: int | None = None,
+) -> HttpResponse:
     summary = summarise(inspection)
     specs = {s.number: s for s in annex_a_spec().lists}
     return render(
@@ -39,28 +40,45 @@ def tracker(request: HttpRequest, slug: str) -> HttpResponse:
             "checklist": CHECKLIST,
             "rows": [(item, specs[item.lst.number]) for item in summary.lists],
             "checks": inspection.annex_a_checks.all()[:5],
+            "form": form,
+            "error_list": number,
         },
+        status=400 if form is not None and form.errors else 200,
     )
+
+
+@login_required
+def tracker(request: HttpRequest, slug: str) -> HttpResponse:
+    return _tracker(request, inspection_for(request, slug))
 
 
 @login_required
 @require_POST
 def checklist(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    lst = get_object_or_404(AnnexAList, inspection__slug=slug, number=number)
-    try:
-        update_checklist(
-            lst, set(request.POST.getlist("done")), request.user, notes=request.POST.get("notes")
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"List {number} updated.")
+    inspection = inspection_for(request, slug)
+    number = number_or_404(number, last=len(annex_a_spec().lists))
+    lst = get_object_or_404(AnnexAList, inspection=inspection, number=number)
+    form = ChecklistForm(request.POST)
+    if form.is_valid():
+        try:
+            update_checklist(
+                lst,
+                set(form.cleaned_data["done"]),
+                request.user,
+                # a post without the notes box leaves the notes as they are
+                notes=form.cleaned_data["notes"] if "notes" in request.POST else None,
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc, field="done")
+    if form.errors:
+        return _tracker(request, inspection, form, number)
+    messages.success(request, f"List {number} updated.")
     return redirect(reverse("annex_a:tracker", args=[slug]) + f"#list-{number}")
 
 
 @login_required
 def export(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
+    inspection = inspection_for(request, slug)
     buffer = io.BytesIO()
     export_annex_a(inspection, buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -70,29 +88,28 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    error = ""
-    if request.method == "POST":
-        files = [
-            NamedFile(f.name or "upload", f, f.size or 0) for f in request.FILES.getlist("files")
-        ]
+    inspection = inspection_for(request, slug)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
+        files = [NamedFile(f.name or "upload", f, f.size or 0) for f in form.cleaned_data["files"]]
         try:
             check = start_check(inspection, files, request.user)
         except DomainError as exc:
-            error = str(exc)
+            form.add_domain_error(exc, field="files")
         else:
             return redirect("annex_a:check", slug=slug, pk=check.pk)
     return render(
         request,
         "annex_a/upload.html",
-        {"inspection": inspection, "error": error},
-        status=400 if error else 200,
+        {"inspection": inspection, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
-def _check_context(slug: str, pk: int) -> dict[str, object]:
+def _check_context(request: HttpRequest, slug: str, pk: int) -> dict[str, object]:
+    inspection = inspection_for(request, slug)
     check = get_object_or_404(
-        FileCheck.objects.select_related("inspection"), pk=pk, inspection__slug=slug
+        FileCheck.objects.select_related("inspection"), pk=number_or_404(pk), inspection=inspection
     )
     lists = [
         {"number": int(n), **c}
@@ -103,7 +120,7 @@ def _check_context(slug: str, pk: int) -> dict[str, object]:
 
 @login_required
 def check_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    context = _check_context(slug, pk)
+    context = _check_context(request, slug, pk)
     check = context["check"]
     assert isinstance(check, FileCheck)
     context["findings"] = check.findings.all()[:1000]
@@ -112,7 +129,7 @@ def check_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def check_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    context = _check_context(slug, pk)
+    context = _check_context(request, slug, pk)
     response = render(request, "annex_a/_check_progress.html", context)
     check = context["check"]
     assert isinstance(check, FileCheck)

@@ -14,11 +14,17 @@ from icalendar import Calendar, Event
 
 from calendars import feeds
 from inspections.calendar import add_working_days, to_utc
-from scheduling.snapshots import Attendee, MeetingSnapshot
+from scheduling.snapshots import Attendee, MeetingSnapshot, SnapshotMode, SnapshotStatus
 
 SCALE = 10
 PLAN_SIZE = 110  # meetings in the published Shropshire 2025 plan
 REPEATS = 3
+STATUSES = [
+    SnapshotStatus.PLANNED,
+    SnapshotStatus.CONFIRMED,
+    SnapshotStatus.CONFIRMED,
+    SnapshotStatus.CANCELLED,
+]
 
 
 def generated_meetings(n: int, seed: int = 2025) -> list[MeetingSnapshot]:
@@ -42,13 +48,13 @@ def generated_meetings(n: int, seed: int = 2025) -> list[MeetingSnapshot]:
                 uid=f"meeting-{k}-shropshire-2025@ilacs-planner",
                 meeting_id=k,
                 sequence=rng.randrange(4),
-                status=rng.choice(["planned", "confirmed", "confirmed", "cancelled"]),
+                status=rng.choice(STATUSES),
                 title=f"Case discussion {k}: Assessment, front door; ümlaut",
                 meeting_type="case_discussion",
                 purpose="Discuss the child's plan, its progress and the impact of practice.",
                 start=start,
                 end=start + dt.timedelta(minutes=60),
-                mode="teams" if teams else "in_person",
+                mode=SnapshotMode.TEAMS if teams else SnapshotMode.IN_PERSON,
                 venue="" if teams else venue,
                 venue_address="" if teams else address,
                 room="" if teams else f"Room {k % 5}",

@@ -14,8 +14,8 @@ import resource
 import tempfile
 import time
 
-from scheduling.solver import Problem, Solution, Span, check, greedy, replan, scale, solve, tighten
-from scheduling.solver.generate import shropshire
+from benchmarks.instances import scale, shropshire, tighten
+from scheduling.solver import Problem, Solution, Span, check, greedy, replan, solve
 
 
 def _real_scenario() -> Problem:
@@ -55,7 +55,7 @@ def _base() -> tuple[Problem, str]:
         note = f"real scenario has only {len(problem.meetings)} meetings"
     except Exception as exc:  # the shell may not be ready: fall back, and say so
         note = f"real scenario unavailable ({type(exc).__name__}: {exc})"
-    return shropshire(), f"SYNTHETIC generator (scheduling.solver.generate); {note}"
+    return shropshire(), f"SYNTHETIC generator (benchmarks.instances.generate); {note}"
 
 
 def _row(name: str, kind: str, problem: Problem, sol: Solution) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from icalendar import Calendar, Event, vDuration
 
-from scheduling.snapshots import Attendee, MeetingSnapshot
+from scheduling.snapshots import Attendee, MeetingSnapshot, SnapshotMode, SnapshotStatus
 
 UTC = dt.UTC
 PRODID = "-//ILACS planner//Inspection calendar feeds//EN"
@@ -25,8 +25,16 @@ REFRESH = dt.timedelta(hours=1)
 DEADLINE_LENGTH = dt.timedelta(minutes=15)
 UID_DOMAIN = "ilacs-planner"
 
-STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED"}
-MODE_LABEL = {"in_person": "In person", "teams": "Microsoft Teams", "visit": "Visit"}
+STATUS = {
+    SnapshotStatus.PLANNED: "TENTATIVE",
+    SnapshotStatus.CONFIRMED: "CONFIRMED",
+    SnapshotStatus.CANCELLED: "CANCELLED",
+}
+MODE_LABEL = {
+    SnapshotMode.IN_PERSON: "In person",
+    SnapshotMode.TEAMS: "Microsoft Teams",
+    SnapshotMode.VISIT: "Visit",
+}
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ def _who(people: Iterable[Attendee]) -> list[str]:
 
 
 def location(meeting: MeetingSnapshot) -> str:
-    if meeting.mode == "teams":
+    if meeting.mode == SnapshotMode.TEAMS:
         return f"Microsoft Teams: {meeting.teams_url}" if meeting.teams_url else "Microsoft Teams"
     bits = [meeting.room, meeting.venue, meeting.venue_address]
     return ", ".join(b for b in bits if b)
@@ -90,9 +98,9 @@ def location(meeting: MeetingSnapshot) -> str:
 
 def description(meeting: MeetingSnapshot) -> str:
     lines: list[str] = []
-    if meeting.status == "cancelled":
+    if meeting.status == SnapshotStatus.CANCELLED:
         lines += ["CANCELLED", ""]
-    elif meeting.status == "planned":
+    elif meeting.status == SnapshotStatus.PLANNED:
         lines += ["Planned: not yet confirmed", ""]
     if meeting.purpose:
         lines += [f"Purpose: {meeting.purpose}", ""]
@@ -107,8 +115,8 @@ def description(meeting: MeetingSnapshot) -> str:
         lines += [f"Families attending: {meeting.family_count}", ""]
     if meeting.what_to_bring:
         lines += [f"Bring: {meeting.what_to_bring}", ""]
-    lines.append(f"Where: {MODE_LABEL.get(meeting.mode, meeting.mode)}: {location(meeting)}")
-    if meeting.teams_url and meeting.mode != "teams":
+    lines.append(f"Where: {MODE_LABEL[meeting.mode]}: {location(meeting)}")
+    if meeting.teams_url and meeting.mode != SnapshotMode.TEAMS:
         lines.append(f"Teams: {meeting.teams_url}")
     if meeting.release:
         lines.append(f"Timetable release v{meeting.release}")
@@ -136,15 +144,15 @@ def meeting_event(meeting: MeetingSnapshot, info: FeedInfo) -> Event:
     event.add("dtstart", _utc(meeting.start))
     event.add("dtend", _utc(meeting.end))
     event.add("summary", meeting.title)
-    event.add("status", STATUS.get(meeting.status, "TENTATIVE"))
+    event.add("status", STATUS[meeting.status])
     where = location(meeting)
     if where:
         event.add("location", where)
     event.add("description", description(meeting))
     if meeting.teams_url:
         event.add("url", meeting.teams_url)
-    event.add("categories", [MODE_LABEL.get(meeting.mode, meeting.mode)])
-    event.add("transp", "TRANSPARENT" if meeting.status == "cancelled" else "OPAQUE")
+    event.add("categories", [MODE_LABEL[meeting.mode]])
+    event.add("transp", "TRANSPARENT" if meeting.status == SnapshotStatus.CANCELLED else "OPAQUE")
     return event
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from calendars.feeds import location, room_key, venue_key
 from inspections.calendar import LONDON, local_date
-from scheduling.snapshots import MeetingSnapshot
+from scheduling.snapshots import MeetingSnapshot, SnapshotMode, SnapshotStatus
 
 SLOT_MINUTES = 5
 DAY_START = dt.time(8, 0)
@@ -41,11 +41,11 @@ class Item:
 
     @property
     def cancelled(self) -> bool:
-        return self.meeting.status == "cancelled"
+        return self.meeting.status == SnapshotStatus.CANCELLED
 
     @property
     def online(self) -> bool:
-        return self.meeting.mode == "teams"
+        return self.meeting.mode == SnapshotMode.TEAMS
 
 
 @dataclass

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "evidence",
     "calendars",
     "annex_a",
+    "planner",
 ]
 
 MIDDLEWARE = [
@@ -64,7 +65,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "inspections.context_processors.council",
+                "planner.context_processors.council",
             ],
         },
     },
@@ -128,37 +129,8 @@ MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 
 SEEDS_DIR = BASE_DIR / "seeds"
 
-# Apps that add to a scenario when it loads: each dotted path is a function
-# (inspection, ctx: inspections.services.scenario.ScenarioContext) -> str | None (a summary line),
-# called in order inside load_scenario's transaction.
-SCENARIO_LOADERS = [
-    "scheduling.scenario.load_scenario_meetings",
-    "evidence.scenario.load_scenario_evidence",
-    "annex_a.scenario.load_scenario_annex_a",
-]
-
-# Evidence trackers that report a task's progress, by the workflow template's `progress` key:
-# each a function (inspection) -> inspections.services.progress.Progress | None.
-TASK_PROGRESS_PROVIDERS: dict[str, str] = {
-    "annex_a": "annex_a.progress.annex_a",
-    "library": "evidence.progress.library",
-    "audits": "evidence.progress.audits",
-    "deep_dives": "evidence.progress.deep_dives",
-    "case_packs": "evidence.progress.case_packs",
-}
-
-# Functions (inspection) -> None run after day one moves (inside the same transaction).
-DAY_ONE_MOVED_HOOKS: list[str] = ["scheduling.planning.clear_placements_after_day_one_moved"]
-
 # Timetabling: the most case meetings one inspector takes in a day (KITs do not count).
 SCHEDULING_MAX_CASE_MEETINGS_PER_DAY = env_int("SCHEDULING_MAX_CASE_MEETINGS_PER_DAY", 4)
-
-# The function that lists a day's meetings for day sheets:
-# (inspection, date, draft: bool) -> list[dict] in the daysheet JSON shape.
-DAYSHEET_MEETINGS = "scheduling.daysheet.meetings_for_day"
-
-# The dashboard's clash risks: (inspection) -> list of plain-English violations of the draft.
-SCHEDULE_CLASH_CHECK = "scheduling.planning.clash_messages"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

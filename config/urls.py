@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("annex_a.urls")),
     path("", include("inspections.urls")),
+    path("", include("planner.urls")),
 ]

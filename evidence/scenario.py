@@ -27,6 +27,7 @@ from evidence.models import (
 from evidence.services.audits import audit_ref, period_start, write_audits
 from evidence.services.library import document_ref
 from inspections.calendar import is_working_day, to_utc
+from inspections.childids import CHILD_ID_RULE, is_child_id
 from inspections.models import Inspection, Person
 from inspections.services.errors import DomainError
 
@@ -201,6 +202,8 @@ def _load_deep_dives(
         child_id__in=[c["child_id"] for c in chosen]
     ).delete()
     for n, entry in enumerate(chosen):
+        if not is_child_id(str(entry["child_id"])):
+            raise DomainError(f"scenario.toml: deep dive {n + 1}: {CHILD_ID_RULE}.")
         if entry["plan"] not in PlanType.values:
             raise DomainError(f"scenario.toml: deep dive {entry['child_id']}: unknown plan.")
         deep_dive, _ = DeepDive.objects.update_or_create(

@@ -27,6 +27,12 @@ class NotAWorkingDay(CalendarError):
     pass
 
 
+# No inspection step is 12 years from day one: a count past this is a typo or a probe, and
+# refusing it stops a day number like 99999999 looping for seconds and then overflowing.
+MAX_WORKING_DAYS = 3000
+MAX_CALENDAR_DAYS = MAX_WORKING_DAYS * 2
+
+
 @lru_cache(maxsize=64)
 def _bank_holidays_for(year: int) -> dict[dt.date, str]:
     # England and Wales share every bank holiday the holidays package knows.
@@ -52,6 +58,8 @@ def why_not_working(day: dt.date) -> str | None:
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
     """The working day n working days after (n > 0) or before (n < 0) start."""
+    if abs(n) > MAX_WORKING_DAYS:
+        raise CalendarError(f"{n} working days is too far: at most {MAX_WORKING_DAYS}.")
     step = 1 if n >= 0 else -1
     day, remaining = start, abs(n)
     while remaining:
@@ -131,6 +139,8 @@ class InspectionCalendar:
         reason = why_not_working(day)
         if reason:
             raise NotAWorkingDay(f"{reason}, so it has no day number.")
+        if abs((day - self.day_one).days) > MAX_CALENDAR_DAYS:
+            raise CalendarError(f"{day:%d/%m/%Y} is too far from day one to have a day number.")
         if day >= self.day_one:
             n, cursor = 1, self.day_one
             while cursor < day:
@@ -151,6 +161,8 @@ class InspectionCalendar:
         return self.week_for_date(self.date_for_day(n))
 
     def days_in_week(self, week: int) -> list[int]:
+        if abs(week) * 7 > MAX_CALENDAR_DAYS:
+            raise CalendarError(f"Week {week} is too far from day one.")
         monday = monday_of(self.day_one) + dt.timedelta(weeks=week - 1)
         out = []
         for offset in range(5):

@@ -1,22 +1,22 @@
 """Add a meeting in the web app: a draft, unplaced, with the catalogue's defaults.
 
-`add_meeting` takes form values as they come (strings or typed) and checks every field at once;
-`MeetingInvalid` carries one message per field (each names the field) for the error summary.
-Nothing is saved unless every field is right.
+`add_meeting` takes a `NewMeeting` of typed values (the new-meeting form parses and bounds
+what a browser sends). It checks the domain rules that need the values together (a visit
+needs a venue, the window must fit the meeting) and raises `MeetingInvalid`, one message per
+field, each naming it. Nothing is saved unless every rule holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
 
 from django.db import transaction
 
+from inspections.childids import is_child_id
 from inspections.models import Inspection, Inspector, Person
-from inspections.services.errors import DomainError
+from inspections.services.errors import InvalidFields
 from scheduling.models import (
     InspectorRule,
     Meeting,
@@ -28,245 +28,135 @@ from scheduling.models import (
 from scheduling.problem_builder import DAY_START, EVENING_END
 from scheduling.scenario import USER_REF_PREFIX
 
-# Letters, digits, - and _, with at least one digit: a child ID, never a name.
-CHILD_ID = re.compile(r"(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
-MIN_DURATION, MAX_DURATION = 10, 8 * 60
-MAX_FAMILY = 60
+# Bounds the form enforces (a meeting of 3 minutes or 10 hours is a typo).
+MIN_DURATION, MAX_DURATION = 5, 600
+MAX_FAMILY = 50
 TITLE_MAX = 200
 
-# Form field names, in the order the form shows them (the error summary follows it).
-FIELDS = (
-    "meeting_type",
-    "title",
-    "purpose",
-    "mode",
-    "duration",
-    "venue",
-    "inspector_rule",
-    "inspectors",
-    "inspectors_needed",
-    "attendees",
-    "family_count",
-    "child_ids",
-    "window_days",
-    "earliest",
-    "latest",
-    "follows",
-)
 
-
-class MeetingInvalid(DomainError):
+class MeetingInvalid(InvalidFields):
     """One message per field; each starts with the field's label."""
 
-    def __init__(self, errors: dict[str, str]):
-        ordered = {k: errors[k] for k in FIELDS if k in errors}
-        ordered.update({k: v for k, v in errors.items() if k not in ordered})
-        super().__init__(" ".join(ordered.values()))
-        self.errors = ordered
+
+@dataclass(frozen=True)
+class NewMeeting:
+    """A meeting to add. None (or empty) takes the meeting type's default."""
+
+    meeting_type: MeetingType
+    title: str
+    purpose: str = ""
+    mode: Mode | None = None
+    duration: int | None = None
+    venue: Venue | None = None
+    inspector_rule: InspectorRule | None = None
+    inspectors: tuple[Inspector, ...] = ()
+    inspectors_needed: int | None = None
+    attendees: tuple[Person, ...] = ()
+    family_count: int = 0
+    child_ids: tuple[str, ...] = ()
+    window_days: tuple[int, ...] = ()
+    earliest: dt.time | None = None
+    latest: dt.time | None = None
+    follows: tuple[Meeting, ...] = ()
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, int):
-        return value
-    text = str(value or "").strip()
-    return int(text) if re.fullmatch(r"-?\d+", text) else None
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
 
 
-def _time(value: Any) -> dt.time | None:
-    if isinstance(value, dt.time):
-        return value
-    try:
-        return dt.time.fromisoformat(str(value or "").strip())
-    except ValueError:
-        return None
+def _live(meeting: Meeting) -> bool:
+    return meeting.status != MeetingStatus.CANCELLED
 
 
-def _child_ids(value: Iterable[str] | str) -> list[str]:
-    items = re.split(r"[\s,;]+", value) if isinstance(value, str) else list(value)
-    return [str(c).strip().upper() for c in items if str(c).strip()]
-
-
-def _refs(values: Iterable[Any]) -> list[str]:
-    return [v.ref if hasattr(v, "ref") else str(v) for v in values if v]
-
-
-def _by_ref(model: Any, inspection: Inspection, refs: list[str]) -> tuple[list[Any], list[str]]:
-    found = {o.ref: o for o in model.objects.filter(inspection=inspection, ref__in=refs)}
-    return [found[r] for r in dict.fromkeys(refs) if r in found], [
-        r for r in refs if r not in found
-    ]
-
-
-@transaction.atomic
-def add_meeting(
-    inspection: Inspection,
-    *,
-    meeting_type: MeetingType | str,
-    title: str,
-    duration: int | str | None = None,
-    mode: str | None = None,
-    purpose: str = "",
-    venue: Venue | str | None = None,
-    inspector_rule: str | None = None,
-    inspectors: Iterable[Inspector | str] = (),
-    inspectors_needed: int | str | None = None,
-    attendees: Iterable[Person | str] = (),
-    family_count: int | str | None = 0,
-    child_ids: Iterable[str] | str = (),
-    window_days: Iterable[int | str] = (),
-    earliest: dt.time | str | None = None,
-    latest: dt.time | str | None = None,
-    follows: Iterable[Meeting | int | str] = (),
-) -> Meeting:
-    """Create a draft, unplaced meeting; blank duration, mode, rule and times take the type's."""
+def _check_people(inspection: Inspection, new: NewMeeting, rule: str) -> dict[str, str]:
     errors: dict[str, str] = {}
-    mtype = (
-        meeting_type
-        if isinstance(meeting_type, MeetingType)
-        else MeetingType.objects.filter(key=str(meeting_type or "")).first()
-    )
-    if mtype is None:
-        errors["meeting_type"] = "Type of meeting: choose a type from the list."
-
-    title = (title or "").strip()
-    if not title:
-        errors["title"] = "Title: enter a title, for example 'Case discussion: child C104233'."
-    elif len(title) > TITLE_MAX:
-        errors["title"] = f"Title: use {TITLE_MAX} characters or fewer."
-
-    mode = mode or (mtype.mode if mtype else "")
-    if mode not in Mode.values:
-        errors["mode"] = "How it happens: choose in person, Teams or a visit."
-
-    minutes = _int(duration) if duration not in (None, "") else (mtype.duration if mtype else None)
-    if minutes is None:
-        errors["duration"] = "Duration: enter a whole number of minutes, for example 60."
-    elif not MIN_DURATION <= minutes <= MAX_DURATION:
-        errors["duration"] = (
-            f"Duration: give between {MIN_DURATION} and {MAX_DURATION} minutes (you gave {minutes})."
-        )
-
-    place: Venue | None = None
-    if isinstance(venue, Venue):
-        place = venue if venue.inspection_id == inspection.pk else None
-        if place is None:
-            errors["venue"] = "Venue: choose one of this inspection's venues."
-    elif venue:
-        place = Venue.objects.filter(inspection=inspection, ref=str(venue)).first()
-        if place is None:
-            errors["venue"] = f"Venue: there is no venue {venue!r} in this inspection."
-    if mode == Mode.VISIT and place is None and "venue" not in errors:
-        errors["venue"] = "Venue: a visit happens at a venue; choose where."
-    if mode == Mode.TEAMS:
-        place = None
-
-    rule = inspector_rule or (mtype.inspector_rule if mtype else "")
-    named, unknown = _by_ref(Inspector, inspection, _refs(inspectors))
-    if unknown:
-        errors["inspectors"] = f"Inspectors: no inspector {', '.join(unknown)} in this inspection."
-    needed = 0
-    if rule not in InspectorRule.values:
-        errors["inspector_rule"] = "Which inspectors: choose who from the inspection team attends."
-    elif rule == InspectorRule.NAMED and not named and "inspectors" not in errors:
+    if any(i.inspection_id != inspection.pk for i in new.inspectors):
+        errors["inspectors"] = "Inspectors: choose inspectors of this inspection."
+    elif rule == InspectorRule.NAMED and not new.inspectors:
         errors["inspectors"] = "Inspectors: tick at least one inspector, or choose another option."
-    elif rule == InspectorRule.NONE and named:
+    elif rule == InspectorRule.NONE and new.inspectors:
         errors["inspectors"] = (
             "Inspectors: a council-only meeting has no inspector; untick them or choose another "
             "option."
         )
-    elif rule == InspectorRule.ANY:
-        if inspectors_needed in (None, ""):
-            needed = max(1, mtype.inspectors_needed) if mtype else 1
-        else:
-            got = _int(inspectors_needed)
-            pool = inspection.inspectors.count()
-            if got is None or not 1 <= got <= max(1, pool):
-                errors["inspectors_needed"] = (
-                    f"How many inspectors: give a number from 1 to {max(1, pool)}."
-                )
-            else:
-                needed = got
-
-    people, unknown = _by_ref(Person, inspection, _refs(attendees))
-    if unknown:
-        errors["attendees"] = f"Attendees: no person {', '.join(unknown)} in this inspection."
-    elif rule == InspectorRule.NONE and not people:
+    if rule == InspectorRule.ANY and new.inspectors_needed is not None:
+        pool = max(1, inspection.inspectors.count())
+        if not 1 <= new.inspectors_needed <= pool:
+            errors["inspectors_needed"] = f"How many inspectors: give a number from 1 to {pool}."
+    if any(p.inspection_id != inspection.pk for p in new.attendees):
+        errors["attendees"] = "Attendees: choose people of this inspection."
+    elif rule == InspectorRule.NONE and not new.attendees:
         errors["attendees"] = "Attendees: a council-only meeting needs at least one attendee."
+    return errors
 
-    families = _int(family_count) if family_count not in (None, "") else 0
-    if families is None or not 0 <= families <= MAX_FAMILY:
-        errors["family_count"] = (
-            f"Children and family members: give a number from 0 to {MAX_FAMILY} (a count only)."
-        )
 
-    ids = _child_ids(child_ids)
-    # Positions, not values: what was typed may be a name, and messages must not repeat it.
-    bad = [str(n) for n, c in enumerate(ids, start=1) if not CHILD_ID.fullmatch(c)]
-    if bad:
-        errors["child_ids"] = (
-            "Child IDs: use IDs only (letters, digits, - or _, with at least one digit, such as "
-            "C104233), never names; "
-            + (
-                f"entry {bad[0]} is not an ID."
-                if len(bad) == 1
-                else f"entries {', '.join(bad[:5])} are not IDs."
-            )
-        )
-
+def _check_window(
+    inspection: Inspection, new: NewMeeting, minutes: int, start: dt.time, end: dt.time
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
     last = inspection.calendar.last_day
-    days: list[int] = []
-    for raw in window_days:
-        n = _int(raw)
-        if n is None or not 1 <= n <= last:
-            errors["window_days"] = f"Days: choose working days between 1 and {last}."
-            break
-        days.append(n)
-    days = sorted(set(days))
-
-    start_t = _time(earliest) if earliest not in (None, "") else (mtype.earliest if mtype else None)
-    end_t = _time(latest) if latest not in (None, "") else (mtype.latest if mtype else None)
-    if start_t is None:
-        errors["earliest"] = "Earliest start: use HH:MM, for example 09:30."
-    elif start_t < DAY_START:
+    if any(not 1 <= d <= last for d in new.window_days):
+        errors["window_days"] = f"Days: choose working days between 1 and {last}."
+    if start < DAY_START:
         errors["earliest"] = f"Earliest start: not before {DAY_START:%H:%M}."
-    if end_t is None:
-        errors["latest"] = "Latest end: use HH:MM, for example 17:00."
-    elif end_t > EVENING_END:
+    if end > EVENING_END:
         errors["latest"] = f"Latest end: not after {EVENING_END:%H:%M}."
-    if start_t and end_t and "earliest" not in errors and "latest" not in errors:
-        span = (end_t.hour * 60 + end_t.minute) - (start_t.hour * 60 + start_t.minute)
+    if not errors.keys() & {"earliest", "latest"}:
+        span = _minutes(end) - _minutes(start)
         if span <= 0:
             errors["latest"] = "Latest end: must be after the earliest start."
-        elif minutes is not None and "duration" not in errors and minutes > span:
+        elif minutes > span:
             errors["duration"] = (
-                f"Duration: {minutes} minutes does not fit between {start_t:%H:%M} and "
-                f"{end_t:%H:%M}."
+                f"Duration: {minutes} minutes does not fit between {start:%H:%M} and {end:%H:%M}."
             )
+    return errors
 
-    earlier: list[Meeting] = []
-    pks = [m.pk if isinstance(m, Meeting) else _int(m) for m in follows if m not in ("", None)]
-    if pks:
-        wanted = {pk for pk in pks if pk is not None}
-        earlier = list(Meeting.objects.for_inspection(inspection).active().filter(pk__in=wanted))
-        if None in pks or len(earlier) != len(wanted):
-            errors["follows"] = "Comes after: choose a meeting of this inspection."
 
+@transaction.atomic
+def add_meeting(inspection: Inspection, new: NewMeeting) -> Meeting:
+    """Create a draft, unplaced meeting; blank duration, mode, rule and times take the type's."""
+    mtype = new.meeting_type
+    mode = new.mode or mtype.mode
+    rule = new.inspector_rule or mtype.inspector_rule
+    minutes = new.duration if new.duration is not None else mtype.duration
+    start_t = new.earliest or mtype.earliest
+    end_t = new.latest or mtype.latest
+
+    errors: dict[str, str] = {}
+    place = new.venue
+    if place is not None and place.inspection_id != inspection.pk:
+        errors["venue"] = "Venue: choose one of this inspection's venues."
+    elif mode == Mode.VISIT and place is None:
+        errors["venue"] = "Venue: a visit happens at a venue; choose where."
+    if mode == Mode.TEAMS:
+        place = None
+    errors.update(_check_people(inspection, new, rule))
+    # A name typed where an ID belongs must never be stored (the form says which entry).
+    if not all(is_child_id(c) for c in new.child_ids):
+        errors["child_ids"] = "Child IDs: use IDs only, never names."
+    errors.update(_check_window(inspection, new, minutes, start_t, end_t))
+    if any(m.inspection_id != inspection.pk or not _live(m) for m in new.follows):
+        errors["follows"] = "Comes after: choose a meeting of this inspection."
     if errors:
         raise MeetingInvalid(errors)
-    assert mtype is not None and minutes is not None and start_t and end_t and families is not None
+
+    needed = 0
+    if rule == InspectorRule.ANY:
+        needed = new.inspectors_needed or max(1, mtype.inspectors_needed)
+    days = sorted(set(new.window_days))
     fixed_time = mtype.fixed_time
     meeting = Meeting.objects.create(
         inspection=inspection,
         ref=f"{USER_REF_PREFIX}{uuid.uuid4().hex[:12]}",
         meeting_type=mtype,
-        title=title,
-        purpose=(purpose or "").strip() or mtype.description,
+        title=new.title,
+        purpose=new.purpose or mtype.description,
         duration=minutes,
         mode=mode,
         inspector_rule=rule,
         inspectors_needed=needed,
-        family_count=families,
-        child_ids=ids,
+        family_count=new.family_count,
+        child_ids=list(new.child_ids),
         window_days=days,
         earliest=start_t,
         latest=end_t,
@@ -277,7 +167,7 @@ def add_meeting(
         equipment=list(mtype.equipment),
         status=MeetingStatus.DRAFT,
     )
-    meeting.required_inspectors.set(named)
-    meeting.attendees.set(people)
-    meeting.follows.set(earlier)
+    meeting.required_inspectors.set(new.inspectors)
+    meeting.attendees.set(new.attendees)
+    meeting.follows.set(new.follows)
     return meeting

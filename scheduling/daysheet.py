@@ -38,8 +38,15 @@ def snapshot_json(s: MeetingSnapshot, slug: str = "") -> dict[str, Any]:
     }
 
 
+def snapshots_for_day(
+    inspection: Inspection, date: dt.date, draft: bool = False
+) -> list[MeetingSnapshot]:
+    """A day's meetings of the latest release (or of the draft), by start."""
+    snapshots = draft_meetings(inspection) if draft else latest_release_meetings(inspection)
+    return [s for s in snapshots if local_date(s.start) == date]
+
+
 def meetings_for_day(
     inspection: Inspection, date: dt.date, draft: bool = False
 ) -> list[dict[str, Any]]:
-    snapshots = draft_meetings(inspection) if draft else latest_release_meetings(inspection)
-    return [snapshot_json(s, inspection.slug) for s in snapshots if local_date(s.start) == date]
+    return [snapshot_json(s, inspection.slug) for s in snapshots_for_day(inspection, date, draft)]

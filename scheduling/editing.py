@@ -7,8 +7,7 @@ Saving a clash is refused; two people editing one meeting cannot overwrite each 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import F
@@ -27,6 +26,9 @@ from scheduling.models import (
 )
 from scheduling.problem_builder import build, current_placements, room_id
 from scheduling.solver.problem import Placement, Violation
+
+# Draft means "not placed": only the planner and edits get a meeting out of it.
+BY_HAND_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED)
 
 STALE_MESSAGE = (
     "This meeting was changed by someone else since you opened it (now version {now}, you "
@@ -83,8 +85,6 @@ def check_proposal(meeting: Meeting, proposal: Proposal) -> list[Violation]:
     problem = built.problem
     if meeting.status == MeetingStatus.CONFIRMED:
         # People may move a confirmed meeting by hand; only the planner may not.
-        from dataclasses import replace
-
         problem = replace(
             problem,
             meetings=tuple(replace(m, locked=None) if m.id == mid else m for m in problem.meetings),
@@ -126,10 +126,10 @@ def move_meeting(
 
 
 @transaction.atomic
-def set_status(meeting: Meeting, status: str, *, opened_version: int) -> Meeting:
+def set_status(meeting: Meeting, status: MeetingStatus, *, opened_version: int) -> Meeting:
     """Confirm, un-confirm (planned) or cancel a meeting, with the same version check."""
-    if status not in (MeetingStatus.PLANNED, MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED):
-        raise DomainError(f"Unknown status {status!r}.")
+    if status not in BY_HAND_STATUSES:
+        raise DomainError("A meeting can only be set to planned, confirmed or cancelled by hand.")
     if status == MeetingStatus.CONFIRMED and meeting.start is None:
         raise DomainError("Place the meeting before confirming it.")
     updated = Meeting.objects.filter(pk=meeting.pk, version=opened_version).update(
@@ -145,55 +145,29 @@ def set_status(meeting: Meeting, status: str, *, opened_version: int) -> Meeting
     return meeting
 
 
-def parse_proposal(inspection: Inspection, data: dict[str, Any], meeting: Meeting) -> Proposal:
-    """Form data (day number, HH:MM, room pk, inspector refs) -> Proposal, with clear errors."""
-    try:
-        day = int(data.get("day", ""))
-        date = inspection.calendar.date_for_day(day)
-    except (ValueError, TypeError) as exc:
-        raise DomainError(
-            f"Day: {exc}" if str(exc) else "Day: give a working day number."
-        ) from None
-    try:
-        clock = dt.time.fromisoformat(str(data.get("time", "")))
-    except ValueError:
-        raise DomainError("Start time: use HH:MM, e.g. 10:30.") from None
-    room = None
-    if meeting.mode == Mode.IN_PERSON:
-        room_value = data.get("room") or ""
-        room = (
-            Room.objects.filter(
-                pk=room_value if str(room_value).isdigit() else 0, venue__inspection=inspection
-            )
-            .select_related("venue")
-            .first()
-        )
-        if room is None:
-            raise DomainError("Room: choose a room for an in-person meeting.")
-    refs = data.get("inspectors") or []
-    inspectors = tuple(
-        Inspector.objects.filter(inspection=inspection, ref__in=refs).order_by("ref")
-    )
-    return Proposal(start=to_utc(date, clock), room=room, inspectors=inspectors)
+def inspector_by_ref(inspection: Inspection, ref: str) -> Inspector:
+    """The inspection's inspector with this ref (for commands, which name people by ref)."""
+    inspector = Inspector.objects.filter(inspection=inspection, ref=ref).first()
+    if inspector is None:
+        refs = ", ".join(inspection.inspectors.values_list("ref", flat=True))
+        raise DomainError(f"No inspector {ref!r} in {inspection.slug}: use one of {refs}.")
+    return inspector
 
 
 @transaction.atomic
 def mark_inspector_absent(
-    inspection: Inspection, inspector_ref: str, day: int, reason: str = UnavailabilityReason.SICK
+    inspection: Inspection,
+    inspector: Inspector,
+    day: int,
+    reason: UnavailabilityReason = UnavailabilityReason.SICK,
 ) -> Unavailability:
     """An inspector off for a whole working day (illness, say); re-plan afterwards."""
-    inspector = Inspector.objects.filter(inspection=inspection, ref=inspector_ref).first()
-    if inspector is None:
-        refs = ", ".join(inspection.inspectors.values_list("ref", flat=True))
-        raise DomainError(
-            f"No inspector {inspector_ref!r} in {inspection.slug}: use one of {refs}."
-        )
-    try:
-        date = inspection.calendar.date_for_day(day)
-    except ValueError as exc:
-        raise DomainError(str(exc)) from exc
-    if reason not in UnavailabilityReason.values:
-        raise DomainError(f"Reason must be one of {', '.join(UnavailabilityReason.values)}.")
+    if inspector.inspection_id != inspection.pk:
+        raise DomainError(f"{inspector} is not on the team of {inspection.title}.")
+    last = inspection.calendar.last_day
+    if not 1 <= day <= last:
+        raise DomainError(f"Day {day} is not a day of this inspection: give 1 to {last}.")
+    date = inspection.calendar.date_for_day(day)
     return Unavailability.objects.create(
         inspection=inspection,
         inspector=inspector,

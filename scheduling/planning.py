@@ -285,7 +285,7 @@ def check_draft(inspection: Inspection) -> tuple[list[Violation], list[Meeting]]
 
 
 def clash_messages(inspection: Inspection) -> list[str]:
-    """settings.SCHEDULE_CLASH_CHECK: the draft's hard-rule violations in plain English."""
+    """The draft's hard-rule violations in plain English (the dashboard's clash risks)."""
     violations, _ = check_draft(inspection)
     return [v.message for v in violations]
 
@@ -295,13 +295,14 @@ def ensure_planned(inspection: Inspection) -> None:
         raise DomainError("Nothing is planned yet: run the planner first.")
 
 
-def clear_placements_after_day_one_moved(inspection: Inspection) -> None:
-    """DAY_ONE_MOVED_HOOKS: placements are absolute times, so a new day one voids them all.
+def clear_placements_after_day_one_moved(inspection: Inspection, **kwargs: object) -> None:
+    """On inspections.signals.day_one_moved: placements are absolute times, so a new day one
+    voids them all.
 
     Windows, fixed times and absences in the seeds hang off day numbers and follow; the next
     plan places everything again (confirmed meetings too: their agreed date no longer exists).
     """
-    meetings = Meeting.objects.for_inspection(inspection).exclude(status=MeetingStatus.CANCELLED)
+    meetings = Meeting.objects.for_inspection(inspection).active()
     Meeting.assigned_inspectors.through.objects.filter(meeting__in=meetings).delete()
     meetings.update(
         start=None,

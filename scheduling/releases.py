@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from inspections.models import Inspection
 from inspections.services.errors import DomainError
-from scheduling.models import Meeting, MeetingStatus, Release, ReleaseMeeting
+from scheduling.models import Meeting, MeetingStatus, Mode, Release, ReleaseMeeting
 from scheduling.planning import check_draft, describe_slot
-from scheduling.snapshots import Attendee, MeetingSnapshot
+from scheduling.snapshots import Attendee, MeetingSnapshot, SnapshotMode, SnapshotStatus
 
 
 class PublishRefused(DomainError):
@@ -73,9 +73,9 @@ def _row(meeting: Meeting, inspection: Inspection) -> dict[str, Any]:
         "start": meeting.start,
         "end": meeting.end,
         "mode": meeting.mode,
-        "venue": venue.name if venue and meeting.mode != "teams" else "",
-        "venue_address": venue.address if venue and meeting.mode != "teams" else "",
-        "room": meeting.room.name if meeting.room and meeting.mode == "in_person" else "",
+        "venue": venue.name if venue and meeting.mode != Mode.TEAMS else "",
+        "venue_address": venue.address if venue and meeting.mode != Mode.TEAMS else "",
+        "room": meeting.room.name if meeting.room and meeting.mode == Mode.IN_PERSON else "",
         "teams_url": meeting.teams_url,
         "inspectors": inspectors,
         "attendees": people,
@@ -89,7 +89,7 @@ def _row(meeting: Meeting, inspection: Inspection) -> dict[str, Any]:
 
 def _draft_rows(inspection: Inspection) -> dict[int, dict[str, Any]]:
     """Placed meetings of the draft (cancelled ones keep their last placement)."""
-    meetings = Meeting.objects.for_inspection(inspection).filter(start__isnull=False).with_people()
+    meetings = Meeting.objects.for_inspection(inspection).with_slot().with_people()
     return {m.pk: _row(m, inspection) for m in meetings}
 
 
@@ -234,17 +234,18 @@ def _attendee_tuple(items: list[dict[str, str]]) -> tuple[Attendee, ...]:
 
 
 def _snapshot(row: dict[str, Any], sequence: int, release: int) -> MeetingSnapshot:
+    # Rows (stored release columns or the draft) hold plain strings: they become enums here, once.
     return MeetingSnapshot(
         uid=row["uid"],
         meeting_id=row["meeting_pk"],
         sequence=sequence,
-        status=row["status"],
+        status=SnapshotStatus(row["status"]),
         title=row["title"],
         meeting_type=row["meeting_type"],
         purpose=row["purpose"],
         start=row["start"],
         end=row["end"],
-        mode=row["mode"],
+        mode=SnapshotMode(row["mode"]),
         venue=row["venue"],
         venue_address=row["venue_address"],
         room=row["room"],

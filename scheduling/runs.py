@@ -6,10 +6,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from inspections.models import Inspection
 from inspections.services.errors import DomainError
 from scheduling.models import PlanRun, PlanRunStatus
+from scheduling.planning import plan
 
 MAX_TIME_LIMIT = 120.0
 
@@ -38,16 +40,12 @@ def start_plan_run(
             seed=seed,
             fresh=fresh,
         )
-    from django_q.tasks import async_task
-
     transaction.on_commit(lambda: async_task("scheduling.tasks.run_plan", run.pk))
     return run
 
 
 def execute_plan_run(run_pk: int) -> PlanRun | None:
     """Claim the run (only one worker wins) and solve. Returns None if someone else has it."""
-    from scheduling.planning import plan
-
     claimed = PlanRun.objects.filter(pk=run_pk, status=PlanRunStatus.QUEUED).update(
         status=PlanRunStatus.RUNNING, started_at=timezone.now(), progress=1, stage="Starting"
     )

@@ -1,6 +1,6 @@
 """Scenario loader: venues, rooms, travel, meetings and known absences of a scenario.
 
-Called by inspections.services.scenario.load_scenario (settings.SCENARIO_LOADERS) inside its
+Called by planner.services.scenario.load_scenario inside its
 transaction. Idempotent (update_or_create on refs) and deterministic (ctx.rng("meetings")).
 """
 

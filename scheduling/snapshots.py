@@ -7,6 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+# Same values as scheduling.models' MeetingStatus and Mode, so stored release rows and JSON are
+# unchanged; a StrEnum is a str, so it compares, hashes and serialises as its value.
+class SnapshotStatus(StrEnum):
+    PLANNED = "planned"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class SnapshotMode(StrEnum):
+    IN_PERSON = "in_person"
+    TEAMS = "teams"
+    VISIT = "visit"
 
 
 @dataclass(frozen=True)
@@ -22,13 +37,13 @@ class MeetingSnapshot:
     uid: str  # stable for the meeting's whole life
     meeting_id: int
     sequence: int  # rises on every published change of time, room or attendees
-    status: str  # "planned" | "confirmed" | "cancelled"
+    status: SnapshotStatus
     title: str
     meeting_type: str  # catalogue key
     purpose: str
     start: dt.datetime  # aware, UTC
     end: dt.datetime
-    mode: str  # "in_person" | "teams" | "visit"
+    mode: SnapshotMode
     venue: str
     venue_address: str
     room: str

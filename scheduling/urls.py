@@ -1,10 +1,11 @@
 from django.urls import path
 
-from scheduling import views
+from scheduling import plan_views, rooms, views
 
 app_name = "scheduling"
 base = "inspections/<slug:slug>/meetings/"
 urlpatterns = [
+    path("inspections/<slug:slug>/rooms/", rooms.rooms, name="rooms"),
     path(base, views.meeting_list, name="meetings"),
     path(base + "new/", views.meeting_new, name="meeting-new"),
     path(base + "<int:pk>/", views.meeting_detail, name="meeting"),
@@ -12,10 +13,10 @@ urlpatterns = [
     path(base + "<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),
     path(base + "<int:pk>/check/", views.meeting_check, name="meeting-check"),
     path(base + "<int:pk>/status/", views.meeting_status, name="meeting-status"),
-    path(base + "plan/", views.plan_page, name="plan"),
-    path(base + "plan/start/", views.plan_start, name="plan-start"),
-    path(base + "plan/runs/<int:run_pk>/", views.plan_run, name="plan-run"),
-    path(base + "absence/", views.absence, name="absence"),
-    path(base + "releases/", views.releases, name="releases"),
-    path(base + "releases/publish/", views.release_publish, name="release-publish"),
+    path(base + "plan/", plan_views.plan_page, name="plan"),
+    path(base + "plan/start/", plan_views.plan_start, name="plan-start"),
+    path(base + "plan/runs/<int:run_pk>/", plan_views.plan_run, name="plan-run"),
+    path(base + "absence/", plan_views.absence, name="absence"),
+    path(base + "releases/", plan_views.releases, name="releases"),
+    path(base + "releases/publish/", plan_views.release_publish, name="release-publish"),
 ]

@@ -1,4 +1,6 @@
-"""Thin views over the scheduling services. Domain errors become GOV.UK error messages."""
+"""The meeting pages (list, new, detail, move, live check, status): a form parses the input
+(bad input is a 400 with the GOV.UK error summary), one service acts, and a DomainError
+becomes a form error or a message."""
 
 from __future__ import annotations
 
@@ -12,10 +14,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from inspections.access import inspection_for
 from inspections.calendar import LONDON, local_date, to_utc
 from inspections.models import Inspection
 from inspections.services.errors import DomainError
 from scheduling import creating, editing
+from scheduling.forms import (
+    MeetingFilterForm,
+    MeetingStatusForm,
+    MeetingTypeForm,
+    MoveMeetingForm,
+    NewMeetingForm,
+    PlacementForm,
+    field_values,
+)
 from scheduling.models import (
     InspectorRule,
     Meeting,
@@ -26,16 +38,11 @@ from scheduling.models import (
     PlanRunStatus,
     Room,
 )
-from scheduling.planning import check_draft, why_unplaced
-from scheduling.releases import draft_changes, latest_release, publish
+from scheduling.planning import why_unplaced
 from scheduling.runs import start_plan_run
 
 # "Plan it now" on a new meeting: a re-plan from the draft (fewest moves), kept short.
 REPLAN_SECONDS = 5.0
-
-
-def _inspection(slug: str) -> Inspection:
-    return get_object_or_404(Inspection, slug=slug)
 
 
 def _meeting(inspection: Inspection, pk: int) -> Meeting:
@@ -53,46 +60,51 @@ def _day_of(inspection: Inspection, meeting: Meeting) -> int | None:
         return None
 
 
+def _days(inspection: Inspection) -> range:
+    return range(1, inspection.calendar.last_day + 1)
+
+
 @login_required
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
+    inspection = inspection_for(request, slug)
+    form = MeetingFilterForm(inspection, request.GET)
+    valid = form.is_valid()
+    chosen = form.cleaned_data  # the filters that parsed; a refused one filters nothing
     qs = Meeting.objects.for_inspection(inspection).with_people().order_by("start", "title")
-    f = {k: request.GET.get(k, "") for k in ("day", "inspector", "type", "status")}
-    if f["day"].isdigit():
-        try:
-            date = inspection.calendar.date_for_day(int(f["day"]))
-        except ValueError:
-            messages.error(request, f"Day {f['day']} is not a day of this inspection.")
-        else:
-            start = to_utc(date, dt.time(0))
-            qs = qs.between(start, to_utc(date + dt.timedelta(days=1), dt.time(0)))
-    if f["inspector"]:
-        qs = qs.filter(assigned_inspectors__ref=f["inspector"])
-    if f["type"]:
-        qs = qs.filter(meeting_type__key=f["type"])
-    if f["status"]:
-        qs = qs.filter(status=f["status"])
+    if chosen.get("day"):
+        date = inspection.calendar.date_for_day(chosen["day"])
+        qs = qs.between(to_utc(date, dt.time(0)), to_utc(date + dt.timedelta(days=1), dt.time(0)))
+    if chosen.get("inspector"):
+        qs = qs.filter(assigned_inspectors__ref=chosen["inspector"])
+    if chosen.get("type"):
+        qs = qs.filter(meeting_type__key=chosen["type"])
+    if chosen.get("status"):
+        qs = qs.filter(status=chosen["status"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "scheduling/meeting_list.html",
         {
             "inspection": inspection,
+            "form": form,
             "page": page,
-            "filters": f,
-            "days": range(1, inspection.calendar.last_day + 1),
+            "filters": {name: str(chosen.get(name) or "") for name in form.fields},
+            "days": _days(inspection),
             "inspectors": inspection.inspectors.all(),
             "types": MeetingType.objects.all(),
             "statuses": MeetingStatus.choices,
             "total": qs.count(),
         },
+        status=200 if valid else 400,
     )
 
 
-@login_required
-def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = _inspection(slug)
-    meeting = _meeting(inspection, pk)
+def _detail_page(
+    request: HttpRequest,
+    inspection: Inspection,
+    meeting: Meeting,
+    status_form: MeetingStatusForm | None = None,
+) -> HttpResponse:
     return render(
         request,
         "scheduling/meeting_detail.html",
@@ -102,47 +114,16 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "day": _day_of(inspection, meeting),
             "reasons": why_unplaced(meeting),
             "run": PlanRun.objects.filter(inspection=inspection).in_progress().first(),
+            "status_form": status_form,
         },
+        status=400 if status_form is not None and status_form.errors else 200,
     )
 
 
-def _new_meeting_data(request: HttpRequest) -> dict[str, Any]:
-    source = request.POST if request.method == "POST" else request.GET
-    data: dict[str, Any] = {
-        k: source.get(k, "").strip()
-        for k in (
-            "meeting_type",
-            "title",
-            "purpose",
-            "mode",
-            "duration",
-            "venue",
-            "inspector_rule",
-            "inspectors_needed",
-            "family_count",
-            "child_ids",
-            "earliest",
-            "latest",
-            "follows",
-        )
-    }
-    for k in ("inspectors", "attendees", "window_days"):
-        data[k] = source.getlist(k)
-    if request.method == "GET":
-        # Choosing a type fills the rest from the catalogue's defaults.
-        mtype = MeetingType.objects.filter(key=data["meeting_type"]).first()
-        if mtype is not None:
-            data.update(
-                mode=data["mode"] or mtype.mode,
-                duration=data["duration"] or str(mtype.duration),
-                inspector_rule=data["inspector_rule"] or mtype.inspector_rule,
-                inspectors_needed=data["inspectors_needed"]
-                or str(mtype.inspectors_needed or (1 if mtype.inspector_rule == "any" else "")),
-                earliest=data["earliest"] or f"{mtype.earliest:%H:%M}",
-                latest=data["latest"] or f"{mtype.latest:%H:%M}",
-            )
-        data["family_count"] = data["family_count"] or "0"
-    return data
+@login_required
+def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    inspection = inspection_for(request, slug)
+    return _detail_page(request, inspection, _meeting(inspection, pk))
 
 
 def _attendee_groups(inspection: Inspection, chosen: list[str]) -> list[dict[str, Any]]:
@@ -156,62 +137,62 @@ def _attendee_groups(inspection: Inspection, chosen: list[str]) -> list[dict[str
     ]
 
 
-@login_required
-def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    data = _new_meeting_data(request)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            meeting = creating.add_meeting(
-                inspection,
-                meeting_type=data["meeting_type"],
-                title=data["title"],
-                purpose=data["purpose"],
-                mode=data["mode"],
-                duration=data["duration"],
-                venue=data["venue"],
-                inspector_rule=data["inspector_rule"],
-                inspectors=data["inspectors"],
-                inspectors_needed=data["inspectors_needed"],
-                attendees=data["attendees"],
-                family_count=data["family_count"],
-                child_ids=data["child_ids"],
-                window_days=data["window_days"],
-                earliest=data["earliest"],
-                latest=data["latest"],
-                follows=[data["follows"]] if data["follows"] else [],
-            )
-        except creating.MeetingInvalid as exc:
-            errors = exc.errors
-        except DomainError as exc:
-            errors = {"meeting_type": str(exc)}
-        else:
-            messages.success(
-                request, f"Added {meeting.title} as a draft. Plan it now to give it a time."
-            )
-            return redirect("scheduling:meeting", slug=slug, pk=meeting.pk)
+def _new_page(
+    request: HttpRequest,
+    inspection: Inspection,
+    form: NewMeetingForm | MeetingTypeForm,
+    *,
+    step: str = "details",
+) -> HttpResponse:
+    data = field_values(form)
     ctx = {
         "inspection": inspection,
+        "form": form,
+        "step": step,
         "data": data,
-        "errors": errors,
         "types": MeetingType.objects.all(),
         "modes": Mode.choices,
         "rules": InspectorRule.choices,
         "venues": inspection.venues.all(),
         "inspectors": inspection.inspectors.all(),
-        "attendee_groups": _attendee_groups(inspection, data["attendees"]),
-        "days": range(1, inspection.calendar.last_day + 1),
+        "attendee_groups": _attendee_groups(inspection, data.get("attendees", [])),
+        "days": _days(inspection),
         "earlier": Meeting.objects.for_inspection(inspection).active().order_by("title"),
     }
-    return render(request, "scheduling/meeting_new.html", ctx, status=400 if errors else 200)
+    return render(request, "scheduling/meeting_new.html", ctx, status=400 if form.errors else 200)
+
+
+@login_required
+def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
+    inspection = inspection_for(request, slug)
+    if request.method == "POST":
+        form = NewMeetingForm(inspection, request.POST)
+        if form.is_valid():
+            try:
+                meeting = creating.add_meeting(inspection, form.new_meeting())
+            except DomainError as exc:
+                form.add_domain_error(exc, field="meeting_type")
+            else:
+                messages.success(
+                    request, f"Added {meeting.title} as a draft. Plan it now to give it a time."
+                )
+                return redirect("scheduling:meeting", slug=slug, pk=meeting.pk)
+        return _new_page(request, inspection, form)
+    if "meeting_type" not in request.GET:
+        return _new_page(request, inspection, MeetingTypeForm(), step="type")
+    # Choosing a type fills the rest of the form from the catalogue's defaults.
+    chosen = MeetingTypeForm(request.GET)
+    if not chosen.is_valid():
+        return _new_page(request, inspection, chosen, step="type")
+    defaults = NewMeetingForm.defaults(chosen.cleaned_data["meeting_type"])
+    return _new_page(request, inspection, NewMeetingForm(inspection, initial=defaults))
 
 
 @login_required
 @require_POST
 def meeting_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """ "Plan it now": a re-plan from the draft that places it while moving as few as it can."""
-    inspection = _inspection(slug)
+    inspection = inspection_for(request, slug)
     meeting = _meeting(inspection, pk)
     try:
         start_plan_run(inspection, user=request.user, time_limit=REPLAN_SECONDS)
@@ -234,30 +215,7 @@ def meeting_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("scheduling:meeting", slug=slug, pk=pk)
 
 
-def _edit_context(inspection: Inspection, meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
-    rooms = Room.objects.for_inspection(inspection).filter(active=True).select_related("venue")
-    if meeting.venue_id:
-        rooms = rooms.filter(venue_id=meeting.venue_id)
-    return {
-        "inspection": inspection,
-        "meeting": meeting,
-        "data": data,
-        "rooms": rooms.order_by("venue__name", "capacity"),
-        "inspectors": inspection.inspectors.all(),
-        "days": range(1, inspection.calendar.last_day + 1),
-    }
-
-
-def _form_data(request: HttpRequest, inspection: Inspection, meeting: Meeting) -> dict[str, Any]:
-    if request.method == "POST":
-        return {
-            "day": request.POST.get("day", ""),
-            "time": request.POST.get("time", ""),
-            "room": request.POST.get("room", ""),
-            "inspectors": request.POST.getlist("inspectors"),
-            "version": request.POST.get("version", ""),
-            "confirm": bool(request.POST.get("confirm")),
-        }
+def _placement_initial(inspection: Inspection, meeting: Meeting) -> dict[str, Any]:
     start = meeting.start.astimezone(LONDON) if meeting.start else None
     return {
         "day": str(_day_of(inspection, meeting) or ""),
@@ -266,46 +224,85 @@ def _form_data(request: HttpRequest, inspection: Inspection, meeting: Meeting) -
         "inspectors": [i.ref for i in meeting.assigned_inspectors.all()]
         or [i.ref for i in meeting.required_inspectors.all()],
         "version": str(meeting.version),
-        "confirm": False,
     }
+
+
+def _edit_page(
+    request: HttpRequest,
+    inspection: Inspection,
+    meeting: Meeting,
+    form: MoveMeetingForm,
+    *,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    rooms = Room.objects.for_inspection(inspection).filter(active=True).select_related("venue")
+    if meeting.venue_id:
+        rooms = rooms.filter(venue_id=meeting.venue_id)
+    ctx = {
+        "inspection": inspection,
+        "meeting": meeting,
+        "form": form,
+        "data": field_values(form),
+        "rooms": rooms.order_by("venue__name", "capacity"),
+        "inspectors": inspection.inspectors.all(),
+        "days": _days(inspection),
+        **extra,
+    }
+    return render(request, "scheduling/meeting_edit.html", ctx, status=status)
 
 
 @login_required
 def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = _inspection(slug)
+    inspection = inspection_for(request, slug)
     meeting = _meeting(inspection, pk)
-    data = _form_data(request, inspection, meeting)
-    ctx = _edit_context(inspection, meeting, data)
-    if request.method == "POST":
-        try:
-            proposal = editing.parse_proposal(inspection, data, meeting)
-            opened = int(data["version"]) if str(data["version"]).isdigit() else -1
-            editing.move_meeting(meeting, proposal, opened_version=opened, confirm=data["confirm"])
-        except editing.PlanConflict as exc:
-            ctx.update(error=exc.args[0], violations=exc.violations)
-        except DomainError as exc:
-            ctx.update(error=str(exc), stale=isinstance(exc, editing.StaleMeeting))
-        else:
-            messages.success(request, f"Saved: {meeting.title}.")
-            return redirect("scheduling:meeting", slug=slug, pk=pk)
-        return render(
-            request, "scheduling/meeting_edit.html", ctx, status=409 if ctx.get("stale") else 400
+    if request.method != "POST":
+        initial = _placement_initial(inspection, meeting)
+        return _edit_page(
+            request, inspection, meeting, MoveMeetingForm(inspection, meeting, initial=initial)
         )
-    return render(request, "scheduling/meeting_edit.html", ctx)
+    form = MoveMeetingForm(inspection, meeting, request.POST)
+    if not form.is_valid():
+        return _edit_page(request, inspection, meeting, form, status=400)
+    try:
+        editing.move_meeting(
+            meeting,
+            form.proposal(),
+            opened_version=form.cleaned_data["version"],
+            confirm=form.cleaned_data["confirm"],
+        )
+    except editing.PlanConflict as exc:
+        return _edit_page(
+            request,
+            inspection,
+            meeting,
+            form,
+            status=400,
+            error=exc.args[0],
+            violations=exc.violations,
+        )
+    except editing.StaleMeeting as exc:
+        return _edit_page(
+            request, inspection, meeting, form, status=409, error=str(exc), stale=True
+        )
+    except DomainError as exc:
+        return _edit_page(request, inspection, meeting, form, status=400, error=str(exc))
+    messages.success(request, f"Saved: {meeting.title}.")
+    return redirect("scheduling:meeting", slug=slug, pk=pk)
 
 
 @login_required
 @require_POST
 def meeting_check(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """htmx: the rules the form's current values would break, without saving."""
-    inspection = _inspection(slug)
+    inspection = inspection_for(request, slug)
     meeting = _meeting(inspection, pk)
-    data = _form_data(request, inspection, meeting)
-    ctx: dict[str, Any] = {"checked": True}
+    form = PlacementForm(inspection, meeting, request.POST)
+    ctx: dict[str, Any] = {"checked": True, "form": form}
+    if not form.is_valid():
+        return render(request, "scheduling/_violations.html", ctx, status=400)
     try:
-        ctx["violations"] = editing.check_proposal(
-            meeting, editing.parse_proposal(inspection, data, meeting)
-        )
+        ctx["violations"] = editing.check_proposal(meeting, form.proposal())
     except DomainError as exc:
         ctx["error"] = str(exc)
     return render(request, "scheduling/_violations.html", ctx)
@@ -314,133 +311,19 @@ def meeting_check(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = _inspection(slug)
+    inspection = inspection_for(request, slug)
     meeting = _meeting(inspection, pk)
-    version = request.POST.get("version", "")
+    form = MeetingStatusForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, inspection, meeting, status_form=form)
     try:
         editing.set_status(
             meeting,
-            request.POST.get("status", ""),
-            opened_version=int(version) if version.isdigit() else -1,
+            MeetingStatus(form.cleaned_data["status"]),
+            opened_version=form.cleaned_data["version"],
         )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{meeting.title}: now {meeting.get_status_display().lower()}.")
     return redirect("scheduling:meeting", slug=slug, pk=pk)
-
-
-@login_required
-def plan_page(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    violations, unplaced = check_draft(inspection)
-    release = latest_release(inspection)
-    changes = draft_changes(inspection)
-    changed_ids = {
-        e["meeting_id"]: kind
-        for kind in ("moved", "new", "cancelled", "changed")
-        for e in changes[kind]
-    }
-    meetings = list(
-        Meeting.objects.for_inspection(inspection).with_people().order_by("start", "title")
-    )
-    published = {}
-    if release is not None:
-        published = {rm.meeting_pk: rm for rm in release.meetings.all()}
-    rows = [
-        {"meeting": m, "release": published.get(m.pk), "change": changed_ids.get(m.pk, "")}
-        for m in meetings
-    ]
-    return render(
-        request,
-        "scheduling/plan.html",
-        {
-            "inspection": inspection,
-            "violations": violations,
-            "unplaced": unplaced,
-            "release": release,
-            "changes": changes,
-            "rows": rows,
-            "run": PlanRun.objects.filter(inspection=inspection).first(),
-            "inspectors": inspection.inspectors.all(),
-            "days": range(1, inspection.calendar.last_day + 1),
-        },
-    )
-
-
-@login_required
-@require_POST
-def plan_start(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    try:
-        limit = float(request.POST.get("time_limit") or 10)
-        seed = int(request.POST.get("seed") or 0)
-    except ValueError:
-        messages.error(request, "Time limit and seed must be numbers.")
-        return redirect("scheduling:plan", slug=slug)
-    try:
-        start_plan_run(
-            inspection,
-            user=request.user,
-            time_limit=limit,
-            seed=seed,
-            fresh=bool(request.POST.get("fresh")),
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The planner is working out the timetable.")
-    return redirect("scheduling:plan", slug=slug)
-
-
-@login_required
-def plan_run(request: HttpRequest, slug: str, run_pk: int) -> HttpResponse:
-    """htmx poll target: a run's progress (stops polling once it has finished)."""
-    run = get_object_or_404(PlanRun, pk=run_pk, inspection__slug=slug)
-    return render(request, "scheduling/_plan_run.html", {"run": run, "inspection": run.inspection})
-
-
-@login_required
-@require_POST
-def absence(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    day = request.POST.get("day", "")
-    try:
-        record = editing.mark_inspector_absent(
-            inspection,
-            request.POST.get("inspector", ""),
-            int(day) if day.lstrip("-").isdigit() else 0,
-            request.POST.get("reason") or "sick",
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Recorded: {record}. Re-plan to move the meetings it affects.")
-    return redirect("scheduling:plan", slug=slug)
-
-
-@login_required
-def releases(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    return render(
-        request,
-        "scheduling/releases.html",
-        {
-            "inspection": inspection,
-            "releases": inspection.releases.select_related("published_by").order_by("-number"),
-            "pending": draft_changes(inspection),
-        },
-    )
-
-
-@login_required
-@require_POST
-def release_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    try:
-        release = publish(inspection, user=request.user, notes=request.POST.get("notes", "")[:2000])
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Published {release.label}.")
-    return redirect("scheduling:releases", slug=slug)

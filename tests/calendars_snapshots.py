@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 from inspections.calendar import to_utc
-from scheduling.snapshots import Attendee, MeetingSnapshot
+from scheduling.snapshots import Attendee, MeetingSnapshot, SnapshotMode, SnapshotStatus
 
 LEAD = Attendee("insp-lead", "Alex Khan", "Lead inspector (HMI)", "inspector")
 TEAM = Attendee("insp-team-1", "Bea Lowe", "Team inspector", "inspector")
@@ -22,13 +22,13 @@ def snapshot(n: int, day: dt.date, hhmm: str, minutes: int = 60, **changes) -> M
         uid=f"meeting-{n}",
         meeting_id=n,
         sequence=0,
-        status="confirmed",
+        status=SnapshotStatus.CONFIRMED,
         title=f"Case discussion {n}",
         meeting_type="case_discussion",
         purpose="Discuss the child's plan and the impact of practice",
         start=start,
         end=start + dt.timedelta(minutes=minutes),
-        mode="in_person",
+        mode=SnapshotMode.IN_PERSON,
         venue="Shirehall",
         venue_address="Abbey Foregate, Shrewsbury SY2 6ND",
         room="Room 2",
@@ -52,7 +52,7 @@ def plan(day: dt.date = dt.date(2025, 6, 23)) -> list[MeetingSnapshot]:
             day,
             "14:00",
             30,
-            mode="teams",
+            mode=SnapshotMode.TEAMS,
             venue="",
             venue_address="",
             room="",
@@ -60,9 +60,9 @@ def plan(day: dt.date = dt.date(2025, 6, 23)) -> list[MeetingSnapshot]:
             inspectors=(LEAD, TEAM),
             attendees=(DCS,),
             child_ids=(),
-            status="planned",
+            status=SnapshotStatus.PLANNED,
         ),
-        snapshot(4, day, "15:30", status="cancelled", sequence=2, attendees=(SW,)),
+        snapshot(4, day, "15:30", status=SnapshotStatus.CANCELLED, sequence=2, attendees=(SW,)),
     ]
 
 

@@ -224,6 +224,22 @@ def test_an_id_column_holding_a_name_is_flagged_and_the_name_not_kept():
     assert "Jane" not in finding.message
 
 
+def test_the_id_column_follows_the_one_child_id_rule():
+    headers = _headers(1)
+    row = ["JANESMITH", "b", "WBRI", None, 3, "12/05/2025", "6"]
+    report = check_sources(
+        SPEC, [_source("List 1", headers, [row])], NOTIFICATION, expect_all=False
+    )
+    (finding,) = report.all_findings()
+    assert finding.kind == "id" and finding.child_id == ""
+    assert "JANESMITH" not in finding.message and "at least one digit" in finding.message
+    row[0] = "CH-100234"
+    report = check_sources(
+        SPEC, [_source("List 1", headers, [row])], NOTIFICATION, expect_all=False
+    )
+    assert report.all_findings() == []
+
+
 def test_a_date_shifted_into_a_code_or_number_column_is_not_echoed():
     headers = _headers(1)
     rows = [["C1", dt.datetime(2014, 3, 9), "09/03/2014", None, "2014-03-09", "12/05/2025", "6"]]

@@ -12,7 +12,7 @@ from annex_a.models import AnnexAList, CheckStatus, FileCheck, Finding, ListStat
 from annex_a.progress import annex_a as annex_a_progress
 from annex_a.sample import counts_for, write_sample_workbook
 from annex_a.services.lists import annex_a_spec
-from inspections.services.progress import progress_for
+from planner.services.progress import progress_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -100,6 +100,27 @@ def test_uploaded_before_signed_off_is_refused_with_a_message(staff_client, scen
     )
     assert "sign it off before marking it uploaded" in response.content.decode()
     assert AnnexAList.objects.get(inspection=scenario, number=11).uploaded is False
+
+
+def test_a_list_or_check_number_outside_the_range_is_a_404_not_an_overflow(staff_client, scenario):
+    base = "/inspections/shropshire-2025/annex-a"
+    huge = "9" * 30
+    assert staff_client.post(f"{base}/lists/12/", {"done": ["extract_run"]}).status_code == 404
+    assert staff_client.post(f"{base}/lists/{huge}/", {"done": ["extract_run"]}).status_code == 404
+    assert staff_client.get(f"{base}/checks/{huge}/").status_code == 404
+    assert staff_client.get(f"{base}/checks/{huge}/progress/").status_code == 404
+
+
+def test_an_unknown_checklist_step_shows_the_tracker_with_the_error(staff_client, scenario):
+    before = AnnexAList.objects.get(inspection=scenario, number=4).checklist()
+    response = staff_client.post(
+        "/inspections/shropshire-2025/annex-a/lists/4/", {"done": ["signed_off", "bribed"]}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#done"' in page and 'id="done"' in page and 'id="done-error"' in page
+    assert "bribed" not in page
+    assert AnnexAList.objects.get(inspection=scenario, number=4).checklist() == before
 
 
 def test_an_uploaded_workbook_is_checked_and_the_file_not_kept(staff_client, scenario):

@@ -99,3 +99,20 @@ def test_local_times_become_utc_across_the_october_clock_change():
     cal = InspectionCalendar(D(2025, 10, 20))
     assert cal.due_at(1, dt.time(14)).hour == 13
     assert cal.due_at(6, dt.time(14)).hour == 14
+
+
+def test_a_count_of_working_days_beyond_the_bound_is_refused_not_looped():
+    # 99999999 once looped for seconds and then overflowed the date
+    with pytest.raises(CalendarError, match="too far"):
+        add_working_days(D(2025, 6, 16), 99_999_999)
+    with pytest.raises(CalendarError, match="too far"):
+        add_working_days(D(2025, 6, 16), -3001)
+    assert add_working_days(D(2025, 6, 16), 3000) > D(2036, 1, 1)
+    cal = InspectionCalendar(D(2025, 6, 16))
+    with pytest.raises(CalendarError):
+        cal.date_for_day(99_999_999)
+    with pytest.raises(CalendarError, match="too far"):
+        cal.days_in_week(99_999_999)
+    with pytest.raises(CalendarError, match="too far"):
+        cal.day_for_date(D(9999, 12, 31))
+    assert cal.days_in_week(2) == [6, 7, 8, 9, 10]

@@ -14,6 +14,7 @@ from inspections.calendar import LONDON
 from inspections.models import Inspection
 from scheduling import releases
 from scheduling.models import Meeting, MeetingStatus
+from scheduling.snapshots import SnapshotStatus
 
 SLUG = "shropshire-2025"
 
@@ -218,7 +219,7 @@ def test_calendar_pages_show_the_published_plan_with_fixed_queries(published, st
         m
         for m in snapshots
         if m.start.astimezone(LONDON).date() == published.calendar.date_for_day(busiest)
-        and m.status != "cancelled"
+        and m.status != SnapshotStatus.CANCELLED
     )
     assert f'href="/inspections/{SLUG}/meetings/{first.meeting_id}/"' in day
     assert day.count('class="app-cal-col__head') >= 4  # four inspectors on site in week 2

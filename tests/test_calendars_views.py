@@ -71,6 +71,34 @@ def test_week_view_lists_each_day_with_its_meetings(inspection, staff_client):
     assert staff_client.get(f"{BASE}/weeks/9/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/days/99999999/",
+        "/days/99999999/run-sheet/",
+        "/days/0/",
+        "/days/16/",  # the small inspection has 15 days
+        "/weeks/99999999/",
+        "/weeks/0/",
+        "/weeks/4/",
+        "/days/" + "9" * 5000 + "/",
+        "/rooms/" + "a" * 400 + "/",
+        "/people/" + "x" * 65 + "/",
+    ],
+)
+def test_a_day_week_or_key_outside_the_inspection_is_a_404(inspection, staff_client, path):
+    # day 99999999 once looped for seconds in add_working_days and then overflowed
+    assert staff_client.get(BASE + path).status_code == 404
+
+
+def test_an_unknown_plan_shows_the_release_with_the_error_summary(inspection, staff_client):
+    response = staff_client.get(f"{BASE}/days/{DAY}/", {"plan": "secret"})
+    html = _text(response)
+    assert response.status_code == 400
+    assert 'href="#plan"' in html and 'id="plan"' in html
+    assert "Plan: show the published release, or the draft" in html
+
+
 def test_room_view_shows_only_that_room(inspection, staff_client):
     html = _text(staff_client.get(f"{BASE}/rooms/shirehall--room-5/"))
     assert "Case discussion 2" in html

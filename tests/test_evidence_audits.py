@@ -70,6 +70,37 @@ def test_every_bad_row_and_field_is_named_and_nothing_is_written(inspection):
     assert not Audit.objects.exists()
 
 
+def test_a_child_id_needs_a_digit_so_a_name_is_refused_unechoed(inspection):
+    text = (
+        "child id,audit date,type,judgement\n"
+        "JANESMITH,03/03/2025,Dip sample audit,Good\n"
+        "CH-100234,03/03/2025,Dip sample audit,Good\n"
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_audits(inspection, "audits.csv", text.encode())
+    (problem,) = failure.value.problems
+    assert problem.startswith("row 2, field 'child id': not a child ID")
+    assert "JANESMITH" not in problem and "at least one digit" in problem
+    ok = text.replace("JANESMITH,03/03/2025", "CH-100235,04/03/2025")
+    assert import_audits(inspection, "audits.csv", ok.encode()).created == 2
+    assert Audit.objects.filter(child_id="CH-100234").exists()
+
+
+def test_an_audit_saved_without_a_child_id_is_not_chosen(inspection):
+    audit = Audit.objects.create(
+        inspection=inspection,
+        ref="legacy",
+        child_id="JANESMITH",
+        audit_date=dt.date(2025, 5, 1),
+        audit_type="Dip sample audit",
+        judgement="good",
+    )
+    with pytest.raises(DomainError, match="does not hold a child ID") as refusal:
+        choose_audit(inspection, audit, "care")
+    assert "JANESMITH" not in str(refusal.value)
+    assert not DeepDive.objects.exists()
+
+
 def test_a_file_with_names_or_dates_of_birth_is_refused(inspection):
     text = "child id,child name,date of birth,audit date,type,judgement\n"
     with pytest.raises(ImportFailed) as failure:
@@ -209,6 +240,39 @@ def test_ticking_a_part_on_the_page_with_htmx(scenario, staff_client):
     assert lcs.full_name in response.content.decode()
     part.refresh_from_db()
     assert part.collator == lcs and part.collated_at is not None
+
+
+def test_an_unlisted_collator_answers_htmx_with_400_naming_the_field(scenario, staff_client):
+    part = CasePackPart.objects.filter(deep_dive__inspection=scenario).first()
+    url = f"/inspections/shropshire-2025/deep-dives/parts/{part.pk}/"
+    response = staff_client.post(url, {"collated": "1", "collator": "²"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="part-{part.pk}"' in body and 'id="collator-error"' in body
+    assert "Collated by: choose a person from the list" in body
+    # without htmx: the deep-dive page again, its summary linking to the select
+    response = staff_client.post(url, {"collated": "1", "collator": "9999999999"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#collator"' in body and 'id="collator"' in body
+
+
+def test_a_name_in_the_childs_address_is_a_404_that_does_not_echo_it(scenario, staff_client):
+    response = staff_client.get("/inspections/shropshire-2025/children/JANESMITH/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "JANESMITH" not in body and "not end in a child ID" in body
+
+
+def test_ids_past_ten_digits_are_a_404_not_an_overflow(scenario, staff_client):
+    huge = "9" * 30
+    for path in (
+        f"audits/{huge}/choose/",
+        f"deep-dives/{huge}/unchoose/",
+        f"deep-dives/parts/{huge}/",
+    ):
+        response = staff_client.post(f"/inspections/shropshire-2025/{path}", {"plan_type": "care"})
+        assert response.status_code == 404, path
 
 
 def _queries(client, url):

@@ -139,6 +139,33 @@ def test_bulk_status_change_from_the_page_with_htmx(inspection, staff_client):
     assert LibraryDocument.objects.filter(status="requested").count() == 4
 
 
+def test_a_bulk_change_with_nothing_selected_answers_htmx_with_400_naming_the_field(
+    inspection, staff_client
+):
+    import_library(inspection, "library.csv", GOOD.encode())
+    before = library_progress(inspection).counts
+    response = staff_client.post(
+        "/inspections/test-la/library/status/",
+        {"new_status": "uploaded", "category": "Strategies"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="library-results"' in body and 'href="#documents"' in body
+    assert "Select at least one document" in body and 'id="documents-error"' in body
+    assert library_progress(inspection).counts == before
+
+
+def test_a_bad_owner_filter_shows_the_library_with_the_error_not_a_crash(inspection, staff_client):
+    import_library(inspection, "library.csv", GOOD.encode())
+    response = staff_client.get("/inspections/test-la/library/", {"owner": "²", "q": "Threshold"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#owner"' in body and "Owner: choose a person from the list" in body
+    # the valid filter still applies
+    assert "Threshold document" in body and "1 document shown" in body
+
+
 def test_the_library_page_filters_and_costs_the_same_queries_at_any_size(scenario, staff_client):
     def queries(url):
         with CaptureQueriesContext(connection) as captured:
@@ -162,8 +189,9 @@ def test_the_import_page_shows_an_error_summary(inspection, staff_client):
     upload = SimpleUploadedFile("library.csv", b"title,category\n,Plans\n", "text/csv")
     response = staff_client.post("/inspections/test-la/library/import/", {"file": upload})
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "govuk-error-summary" in body and "row 2, field &#x27;title&#x27;: blank" in body
+    assert 'href="#file"' in body and 'id="file"' in body
     upload = SimpleUploadedFile("library.csv", GOOD.encode(), "text/csv")
     response = staff_client.post("/inspections/test-la/library/import/", {"file": upload})
     assert response.status_code == 302

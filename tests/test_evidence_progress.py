@@ -6,8 +6,9 @@ from evidence import progress
 from evidence.models import Audit, CasePackPart, DeepDive
 from inspections.calendar import to_utc
 from inspections.models import Inspection
-from inspections.services.daysheet import build_daysheet
-from inspections.services.progress import Progress, progress_for, risk_text
+from inspections.services.progress import Progress, risk_text
+from planner.services.daysheet import build_daysheet
+from planner.services.progress import progress_for
 
 
 def test_the_providers_are_registered_under_the_workflow_keys(scenario):

@@ -142,11 +142,11 @@ def test_the_pages_need_a_login(db, client, url):
 
 def test_home_links_to_starting_a_new_inspection(db, staff_client):
     html = staff_client.get("/").content.decode()
-    assert f'href="{reverse("inspections:new")}"' in html and "Start a new inspection" in html
+    assert f'href="{reverse("planner:new")}"' in html and "Start a new inspection" in html
 
 
 def test_the_new_inspection_page_creates_it_and_says_the_dates(db, staff_client):
-    response = staff_client.post(reverse("inspections:new"), _form(), follow=True)
+    response = staff_client.post(reverse("planner:new"), _form(), follow=True)
     assert response.redirect_chain == [("/inspections/shropshire-2025/", 302)]
     assert "Day one Monday 16 June 2025; final feedback Friday 4 July 2025; 81 tasks" in _text(
         response
@@ -155,14 +155,14 @@ def test_the_new_inspection_page_creates_it_and_says_the_dates(db, staff_client)
 
 
 def test_a_blank_slug_is_suggested_from_the_local_authority_and_year(db, staff_client):
-    response = staff_client.post(reverse("inspections:new"), _form(slug=""))
+    response = staff_client.post(reverse("planner:new"), _form(slug=""))
     assert response.status_code == 302
     assert Inspection.objects.get().slug == "shropshire-2025"
 
 
 def test_a_suggested_slug_already_used_is_shown_for_editing(db, staff_client):
     create_inspection(**DETAILS, day_one=MONDAY)
-    response = staff_client.post(reverse("inspections:new"), _form(slug="", title="Again"))
+    response = staff_client.post(reverse("planner:new"), _form(slug="", title="Again"))
     assert response.status_code == 400
     assert "Slug 'shropshire-2025' is already used" in _text(response)
     assert 'value="shropshire-2025"' in response.content.decode()
@@ -170,7 +170,7 @@ def test_a_suggested_slug_already_used_is_shown_for_editing(db, staff_client):
 
 
 def test_an_empty_form_asks_for_what_is_missing_but_not_the_optional_slug(db, staff_client):
-    response = staff_client.post(reverse("inspections:new"), {"inspection_type": "ilacs_standard"})
+    response = staff_client.post(reverse("planner:new"), {"inspection_type": "ilacs_standard"})
     assert response.status_code == 400
     summary = re.findall(r'<li><a href="#([^"]+)">', response.content.decode())
     assert summary == ["local_authority", "title", "day_one-day"]
@@ -219,7 +219,7 @@ def test_an_empty_form_asks_for_what_is_missing_but_not_the_optional_slug(db, st
 def test_the_new_inspection_page_names_each_problem_and_writes_nothing(
     db, staff_client, data, anchor, message
 ):
-    response = staff_client.post(reverse("inspections:new"), data)
+    response = staff_client.post(reverse("planner:new"), data)
     assert response.status_code == 400
     html = response.content.decode()
     assert "govuk-error-summary" in html
@@ -232,7 +232,7 @@ def test_the_new_inspection_page_names_each_problem_and_writes_nothing(
 
 def test_the_new_inspection_page_refuses_a_slug_already_used(db, staff_client):
     create_inspection(**DETAILS, day_one=MONDAY)
-    response = staff_client.post(reverse("inspections:new"), _form(title="Another"))
+    response = staff_client.post(reverse("planner:new"), _form(title="Another"))
     assert response.status_code == 400
     assert "Slug 'shropshire-2025' is already used" in _text(response)
     assert '<a href="#slug">' in response.content.decode()
@@ -241,8 +241,8 @@ def test_the_new_inspection_page_refuses_a_slug_already_used(db, staff_client):
 
 def test_settings_show_the_dates_and_are_linked_from_the_dashboard(db, staff_client):
     create_inspection(**DETAILS, day_one=MONDAY)
-    url = reverse("inspections:settings", args=["shropshire-2025"])
-    dashboard = staff_client.get(reverse("inspections:dashboard", args=["shropshire-2025"]))
+    url = reverse("planner:settings", args=["shropshire-2025"])
+    dashboard = staff_client.get(reverse("planner:dashboard", args=["shropshire-2025"]))
     assert f'href="{url}"' in dashboard.content.decode()
     response = staff_client.get(url)
     text = _text(response)
@@ -253,7 +253,7 @@ def test_settings_show_the_dates_and_are_linked_from_the_dashboard(db, staff_cli
 
 def _move(client, day: dt.date, confirm: bool):
     data = _form(day_one=day) | ({"confirm": "yes"} if confirm else {})
-    return client.post(reverse("inspections:settings", args=["shropshire-2025"]), data)
+    return client.post(reverse("planner:settings", args=["shropshire-2025"]), data)
 
 
 def test_moving_day_one_asks_to_confirm_then_re_dates_everything(db, staff_client):
@@ -307,7 +307,7 @@ def test_moving_day_one_clears_the_timetable_placements(scenario, staff_client):
         start=start, end=start + dt.timedelta(hours=1)
     )
     response = staff_client.post(
-        reverse("inspections:settings", args=[scenario.slug]),
+        reverse("planner:settings", args=[scenario.slug]),
         _form(day_one=dt.date(2025, 6, 23)) | {"confirm": "yes"},
     )
     assert response.status_code == 302

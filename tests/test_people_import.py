@@ -91,7 +91,7 @@ def test_the_upload_page_shows_row_problems(scenario, staff_client):
     url = "/inspections/shropshire-2025/people/import/"
     upload = SimpleUploadedFile("people.csv", b"type,name\nwizard,Zed\n", content_type="text/csv")
     page = staff_client.post(url, {"file": upload})
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert "people.csv row 2, field &#x27;type&#x27;" in page.content.decode()
     ok = SimpleUploadedFile("people.csv", GOOD.encode(), content_type="text/csv")
     assert staff_client.post(url, {"file": ok}).status_code == 302

@@ -61,3 +61,22 @@ def test_the_demo_plans_once_and_leaves_a_published_timetable_alone(scenario):
     again = run("plan_meetings", scenario.slug, "--publish", "--unless-published")
     assert "v1 is already published; not re-planning" in again
     assert Release.objects.filter(inspection=scenario).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("absence", "shropshire-2025", "insp-lead", "--day", "²"), "--day: give a whole number"),
+        (("absence", "shropshire-2025", "insp-lead", "--day", "99999999"), "from 1 to 999"),
+        (("plan_meetings", "shropshire-2025", "--seed", "2147483648"), "--seed: give a whole"),
+        (("plan_meetings", "shropshire-2025", "--time-limit", "9" * 50), "--time-limit: give"),
+    ],
+)
+def test_commands_refuse_numbers_they_cannot_use(db, args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)
+
+
+def test_absence_on_a_day_after_the_inspection_is_explained(scenario):
+    with pytest.raises(CommandError, match="Day 16 is not a day of this inspection: give 1 to 15"):
+        run("absence", scenario.slug, "insp-lead", "--day", "16")

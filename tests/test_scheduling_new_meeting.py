@@ -1,10 +1,13 @@
 """Adding a meeting in the web app: a checked draft, planned with the fewest moves."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
-from scheduling.creating import MeetingInvalid, add_meeting
-from scheduling.models import Meeting, MeetingStatus, Release
+from scheduling.creating import MeetingInvalid, NewMeeting, add_meeting
+from scheduling.forms import NewMeetingForm
+from scheduling.models import Meeting, MeetingStatus, MeetingType, Release
 from scheduling.planning import check_draft, plan, replan
 from scheduling.releases import publish
 
@@ -69,7 +72,6 @@ def test_form_errors_name_each_field_link_to_it_and_save_nothing(scenario, staff
             title="",
             duration="an hour",
             child_ids="Jane Smith",
-            inspector_rule="named",
             attendees=["nobody-here"],
             window_days=["99"],
             earliest="9am",
@@ -79,35 +81,47 @@ def test_form_errors_name_each_field_link_to_it_and_save_nothing(scenario, staff
     html = response.content.decode()
     assert "govuk-error-summary" in html
     for field, label in [
-        ("title", "Title:"),
-        ("duration", "Duration:"),
-        ("child_ids", "Child IDs:"),
-        ("inspectors", "Inspectors:"),
-        ("attendees", "Attendees:"),
-        ("window_days", "Days:"),
-        ("earliest", "Earliest start:"),
+        ("title", "Title"),
+        ("duration", "Duration"),
+        ("child_ids", "Child ID"),
+        ("attendees", "Attendees"),
+        ("window_days", "Days"),
+        ("earliest", "Earliest start"),
     ]:
         assert f'<a href="#{field}">{label}' in html, field
-        assert f'id="{field}"' in html, field
-    assert "Jane Smith" not in Meeting.objects.values_list("title", flat=True)
+        assert f'id="{field}"' in html and f'id="{field}-error"' in html, field
+    assert "Smith" not in html.split("govuk-error-summary__list")[1].split("</ul>")[0]
     assert Meeting.objects.count() == count
+
+
+def test_rules_across_fields_are_named_once_every_field_parses(scenario, staff_client):
+    response = staff_client.post(
+        reverse("scheduling:meeting-new", args=[scenario.slug]),
+        _valid_form(inspector_rule="named", duration="90", earliest="15:00", latest="16:00"),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<a href="#inspectors">Inspectors: tick at least one inspector' in html
+    assert '<a href="#duration">Duration: 90 minutes does not fit between 15:00 and 16:00' in html
 
 
 def test_service_refuses_names_for_child_ids_and_a_window_too_short(scenario):
     with pytest.raises(MeetingInvalid) as err:
         add_meeting(
             scenario,
-            meeting_type="case_discussion",
-            title="Case discussion",
-            child_ids=["Smith"],
-            duration=90,
-            earliest="16:00",
-            latest="17:00",
+            NewMeeting(
+                meeting_type=MeetingType.objects.get(key="case_discussion"),
+                title="Case discussion",
+                child_ids=("Smith",),
+                duration=90,
+                earliest=dt.time(16, 0),
+                latest=dt.time(17, 0),
+            ),
         )
     assert err.value.errors["child_ids"].startswith("Child IDs:")
-    assert "entry 1 is not an ID" in str(err.value) and "mith" not in str(err.value).lower()
+    assert "mith" not in str(err.value).lower()
     assert err.value.errors["duration"].startswith("Duration: 90 minutes does not fit")
-    assert "Child IDs:" in str(err.value)
+    assert not Meeting.objects.filter(title="Case discussion", ref__startswith="user-").exists()
 
 
 def test_a_valid_meeting_is_saved_as_an_unplaced_draft(scenario, staff_client):
@@ -132,7 +146,9 @@ def test_plan_it_now_places_the_new_meeting_and_moves_few_others(
     planned, staff_client, django_capture_on_commit_callbacks
 ):
     before = _slots(planned)
-    meeting = add_meeting(planned, **{k: v for k, v in _valid_form().items() if k != "mode"})
+    form = NewMeetingForm(planned, data=_valid_form(mode=""))
+    assert form.is_valid(), form.errors
+    meeting = add_meeting(planned, form.new_meeting())
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             reverse("scheduling:meeting-plan", args=[planned.slug, meeting.pk])

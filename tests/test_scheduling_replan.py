@@ -43,7 +43,7 @@ def test_absence_moves_only_the_meetings_that_had_to_move(planned):
     (ref, day), hit = max(busiest.items(), key=lambda kv: (len(kv[1]), kv[0]))
     date = planned.calendar.date_for_day(day)
     before = _slots(planned)
-    mark_inspector_absent(planned, ref, day)
+    mark_inspector_absent(planned, planned.inspectors.get(ref=ref), day)
     result = plan(planned, time_limit=2)
     after = _slots(planned)
     changed = {pk for pk in before if before[pk] != after[pk]}

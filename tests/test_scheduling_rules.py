@@ -154,7 +154,7 @@ def test_outside_working_hours_is_refused(small):
 
 
 def test_inspector_absent_that_day_is_refused(small):
-    mark_inspector_absent(small.inspection, "team", 6)
+    mark_inspector_absent(small.inspection, small.team, 6)
     rules, _ = refused(meeting(small, "a", attendees=[small.sam]), at(10), small.big, [small.team])
     assert "inspector_unavailable" in rules
 
@@ -246,3 +246,18 @@ def test_detail_page_explains_an_unplaced_meeting(small, client, django_user_mod
     assert page.status_code == 200
     assert "The planner cannot place this meeting" in page.content.decode()
     assert "Jo Lee" in page.content.decode()
+
+
+def test_placed_and_unplaced_leave_out_cancelled_meetings(small):
+    placed = place(meeting(small, "a", attendees=[small.sam]), at(10), small.big, [small.team])
+    waiting = meeting(small, "b", attendees=[small.jo])
+    off_with_slot = place(
+        meeting(small, "c", attendees=[small.jo]), at(14), small.big, [small.lead]
+    )
+    Meeting.objects.filter(pk=off_with_slot.pk).update(status="cancelled")
+    meeting(small, "d", attendees=[small.jo], status="cancelled")
+    meetings = Meeting.objects.for_inspection(small.inspection)
+    assert {m.ref for m in meetings.placed()} == {placed.ref}
+    assert {m.ref for m in meetings.unplaced()} == {waiting.ref}
+    # A cancelled meeting keeps its last slot, so a release can announce the cancellation.
+    assert {m.ref for m in meetings.with_slot()} == {placed.ref, off_with_slot.ref}

@@ -2,8 +2,8 @@
 
 import dataclasses
 
+from benchmarks.instances import shropshire
 from scheduling.solver import Meeting, Placement, Span, check, replan, solve
-from scheduling.solver.generate import shropshire
 from tests.test_solver_rules import D1, D2, day_span, hm, meeting, problem
 
 

@@ -2,6 +2,7 @@
 
 import dataclasses
 
+from benchmarks.instances import scale, shropshire, tighten
 from scheduling.solver import (
     IN_PERSON,
     Placement,
@@ -9,12 +10,9 @@ from scheduling.solver import (
     check,
     explain,
     greedy,
-    scale,
     score,
     solve,
-    tighten,
 )
-from scheduling.solver.generate import shropshire
 from tests.test_solver_rules import D1, D2, day_span, hm, meeting, problem
 
 

@@ -64,3 +64,22 @@ def test_move_a_meeting_into_a_clash_and_see_the_schedulers_message(site, chrome
     moving.refresh_from_db()
     assert moving.start is None  # the clash was refused, nothing saved
     screenshot(page, "meeting-edit")
+
+
+def test_the_live_check_names_a_field_it_cannot_read(site, chrome):
+    from scheduling.models import Meeting
+
+    base, inspection = site
+    meeting = Meeting.objects.filter(inspection=inspection, mode="teams").order_by("pk").first()
+    page = chrome.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, base)
+    page.goto(base + reverse("scheduling:meeting-edit", args=[inspection.slug, meeting.pk]))
+    page.get_by_label(re.compile("Start time")).fill("25:00")
+    page.get_by_label(re.compile("Start time")).dispatch_event("change")
+
+    # The check answers 400; the page still shows its message, linked to the field.
+    link = page.locator('#live-check .govuk-error-summary a[href="#time"]')
+    link.wait_for()
+    assert "Start time: use HH:MM" in link.inner_text()
+    meeting.refresh_from_db()
+    assert meeting.start is None  # a check never saves

@@ -18,6 +18,7 @@ from annex_a.checker.cells import (
 from annex_a.checker.headers import match_headers
 from annex_a.checker.report import CheckReport, Finding, ListResult
 from annex_a.checker.spec import AnnexASpec, ColumnSpec, ListSpec, list_number_from_name
+from inspections.childids import CHILD_ID_RULE, is_child_id  # pure: no Django
 
 # Findings kept per list, column and kind; the rest are counted, so a column that is wrong on
 # every one of 100,000 rows costs 50 findings, not 100,000.
@@ -91,15 +92,15 @@ class ListChecker:
         id_index = self.positions.get(self.spec.id_column)
         raw_id = cells[id_index] if id_index is not None and id_index < width else None
         child_id = "" if is_blank(raw_id) else as_text(raw_id)[:64]
-        if child_id and not any(ch.isdigit() for ch in child_id):
-            # IDs carry digits; a cell without any may hold a name, which must not be kept
+        if child_id and not is_child_id(child_id):
+            # the one child-ID rule: a cell that fails it may hold a name, never kept or echoed
             self.add(
                 Finding(
                     self.spec.number,
                     row,
                     self.spec.id_column,
-                    f"{self.spec.id_column} has no digits: it does not look like an ID "
-                    "(is a name in this column?)",
+                    f"{self.spec.id_column} is not a child ID (is a name in this column?): "
+                    f"{CHILD_ID_RULE}",
                     kind="id",
                 )
             )

@@ -18,6 +18,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from annex_a.checker import CheckReport, Source, check_sources
 from annex_a.models import AnnexAList, CheckStatus, FileCheck, Finding, ListStatus
@@ -43,8 +44,6 @@ class NamedFile:
 
 def start_check(inspection: Inspection, files: Sequence[NamedFile], user: Any = None) -> FileCheck:
     """Stores the files and queues the check; the page polls the FileCheck for progress."""
-    from django_q.tasks import async_task
-
     if not files:
         raise DomainError("Choose an Annexe A workbook (.xlsx) or one CSV file per list.")
     if len(files) > MAX_FILES:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_http_methods, require_POST
 
 from calendars import publishing, tokens
+from calendars.forms import FeedLinkActionForm
 from calendars.models import FeedToken
+from inspections.access import inspection_for
 from inspections.models import Inspection
 
 # Clients poll hourly; a short private max-age lets them reuse a copy, then revalidate (304).
@@ -42,8 +44,16 @@ def _absolute(request: HttpRequest, path: str) -> str:
 
 
 @login_required
-def links(request: HttpRequest, slug: str, shown: FeedToken | None = None) -> HttpResponse:
-    inspection = get_object_or_404(Inspection, slug=slug)
+def links(request: HttpRequest, slug: str) -> HttpResponse:
+    return _links_page(request, inspection_for(request, slug))
+
+
+def _links_page(
+    request: HttpRequest,
+    inspection: Inspection,
+    shown: FeedToken | None = None,
+    form: FeedLinkActionForm | None = None,
+) -> HttpResponse:
     rows = tokens.listing(inspection)
     shown_url = _absolute(request, tokens.feed_path(shown)) if shown else ""
     return render(
@@ -58,22 +68,25 @@ def links(request: HttpRequest, slug: str, shown: FeedToken | None = None) -> Ht
             "shown_webcal": shown_url.replace("https://", "webcal://").replace(
                 "http://", "webcal://"
             ),
+            "form": form,
         },
+        status=400 if form is not None and form.errors else 200,
     )
 
 
 @login_required
 @require_POST
 def link_action(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = get_object_or_404(Inspection, slug=slug)
-    action = request.POST.get("action", "")
+    inspection = inspection_for(request, slug)
+    form = FeedLinkActionForm(request.POST)
+    if not form.is_valid():
+        return _links_page(request, inspection, form=form)
+    action = form.cleaned_data["action"]
     if action == "create":
         created = len(tokens.ensure_tokens(inspection))
         messages.success(request, f"Every subscriber has a feed link ({created} links).")
         return redirect("calendars:links", slug=slug)
-    token = FeedToken.objects.filter(
-        inspection=inspection, pk=request.POST.get("token") or 0
-    ).first()
+    token = FeedToken.objects.filter(inspection=inspection, pk=form.cleaned_data["token"]).first()
     if token is None:
         messages.error(request, "That feed link no longer exists: reload the page and try again.")
         return redirect("calendars:links", slug=slug)
@@ -81,14 +94,11 @@ def link_action(request: HttpRequest, slug: str) -> HttpResponse:
         if token.is_revoked:
             messages.error(request, f"The link for {token.label} is revoked: regenerate it first.")
             return redirect("calendars:links", slug=slug)
-        return links(request, slug, shown=token)
+        return _links_page(request, inspection, shown=token)
     if action == "regenerate":
         token = tokens.regenerate(token)
         messages.success(request, f"New link for {token.label}: the old one no longer works.")
-        return links(request, slug, shown=token)
-    if action == "revoke":
-        tokens.revoke(token)
-        messages.success(request, f"The link for {token.label} is revoked.")
-        return redirect("calendars:links", slug=slug)
-    messages.error(request, "Unknown action.")
+        return _links_page(request, inspection, shown=token)
+    tokens.revoke(token)  # the form allows no other action
+    messages.success(request, f"The link for {token.label} is revoked.")
     return redirect("calendars:links", slug=slug)

@@ -10,23 +10,32 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from calendars import planview, sources
+from calendars.forms import PlanForm, day_or_404, key_or_404, ref_or_404, week_or_404
+from inspections.access import inspection_for
 from inspections.calendar import LONDON, CalendarError, to_utc
 from inspections.models import Inspection, Inspector, Person, Task
 from scheduling.snapshots import MeetingSnapshot
 
 
 class Plan:
-    """The meetings a page shows: the latest published release, or the draft on request."""
+    """The meetings a page shows: the latest published release, or the draft on request.
 
-    def __init__(self, request: HttpRequest, slug: str) -> None:
-        self.inspection = get_object_or_404(Inspection, slug=slug)
-        self.draft = request.GET.get("plan") == "draft"
+    An unknown ?plan= shows the published release with the error summary, status 400."""
+
+    def __init__(self, request: HttpRequest, inspection: Inspection) -> None:
+        self.inspection = inspection
+        self.form = PlanForm(request.GET)
+        self.draft = self.form.is_valid() and self.form.cleaned_data["plan"] == "draft"
         self.release = None if self.draft else sources.latest_release(self.inspection)
         self.meetings: list[MeetingSnapshot] = sources.meetings(self.inspection, draft=self.draft)
-        self.url = planview.meeting_url_maker(slug)
+        self.url = planview.meeting_url_maker(inspection.slug)
+
+    @property
+    def status(self) -> int:
+        return 400 if self.form.errors else 200
 
     def items(self, meetings: list[MeetingSnapshot]) -> list[planview.Item]:
         return planview.items(meetings, self.url)
@@ -37,15 +46,12 @@ class Plan:
             "draft": self.draft,
             "release": self.release,
             "plan_query": "?plan=draft" if self.draft else "",
+            "plan_form": self.form,
             **extra,
         }
 
-
-def _date_for(inspection: Inspection, day: int) -> dt.date:
-    try:
-        return inspection.calendar.date_for_day(day)
-    except CalendarError as exc:
-        raise Http404(str(exc)) from exc
+    def render(self, request: HttpRequest, template: str, **extra: object) -> HttpResponse:
+        return render(request, template, self.context(**extra), status=self.status)
 
 
 def _days(inspection: Inspection) -> list[dict[str, object]]:
@@ -58,30 +64,30 @@ def _days(inspection: Inspection) -> list[dict[str, object]]:
 
 @login_required
 def index(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = Plan(request, slug)
+    plan = Plan(request, inspection_for(request, slug))
     rooms, venues = sources.rooms_and_venues(plan.meetings)
     inspectors = list(Inspector.objects.filter(inspection=plan.inspection))
     refs = {a.ref for m in plan.meetings for a in m.attendees}
     people = list(Person.objects.filter(inspection=plan.inspection, ref__in=refs))
     weeks = sorted({d["week"] for d in _days(plan.inspection)})  # type: ignore[type-var]
-    return render(
+    return plan.render(
         request,
         "calendars/index.html",
-        plan.context(
-            days=_days(plan.inspection),
-            weeks=weeks,
-            rooms=sorted(rooms.items(), key=lambda kv: kv[1]),
-            venues=sorted(venues.items(), key=lambda kv: kv[1]),
-            inspectors=inspectors,
-            people=people,
-        ),
+        days=_days(plan.inspection),
+        weeks=weeks,
+        rooms=sorted(rooms.items(), key=lambda kv: kv[1]),
+        venues=sorted(venues.items(), key=lambda kv: kv[1]),
+        inspectors=inspectors,
+        people=people,
     )
 
 
 @login_required
 def day(request: HttpRequest, slug: str, day: int) -> HttpResponse:
-    plan = Plan(request, slug)
-    date = _date_for(plan.inspection, day)
+    inspection = inspection_for(request, slug)
+    day = day_or_404(inspection, day)  # before any work: day 99999999 is a 404 at once
+    plan = Plan(request, inspection)
+    date = inspection.calendar.date_for_day(day)
     inspectors = [
         i
         for i in Inspector.objects.filter(inspection=plan.inspection)
@@ -93,41 +99,39 @@ def day(request: HttpRequest, slug: str, day: int) -> HttpResponse:
         [(i.ref, f"{i.full_name} ({i.get_role_display()})") for i in inspectors],
     )
     last = plan.inspection.calendar.last_day
-    return render(
+    return plan.render(
         request,
         "calendars/day.html",
-        plan.context(
-            day=day,
-            date=date,
-            grid=grid,
-            describe=plan.inspection.calendar.describe_day(day),
-            previous_day=day - 1 if day > 1 else None,
-            next_day=day + 1 if day < last else None,
-        ),
+        day=day,
+        date=date,
+        grid=grid,
+        describe=plan.inspection.calendar.describe_day(day),
+        previous_day=day - 1 if day > 1 else None,
+        next_day=day + 1 if day < last else None,
     )
 
 
 @login_required
 def week(request: HttpRequest, slug: str, week: int) -> HttpResponse:
-    plan = Plan(request, slug)
-    cal = plan.inspection.calendar
+    inspection = inspection_for(request, slug)
+    week = week_or_404(inspection, week)  # before any work: week 99999999 is a 404 at once
+    cal = inspection.calendar
     numbers = cal.days_in_week(week)
-    if not numbers or not 1 <= week <= cal.week_for_day(cal.last_day):
-        raise Http404("That week is not part of the inspection.")
+    if not numbers:
+        raise Http404("That week has no working days.")
+    plan = Plan(request, inspection)
     grouped = planview.by_day(plan.items(plan.meetings))
     days = []
     for n in numbers:
         date = cal.date_for_day(n)
         days.append({"number": n, "date": date, "items": grouped.get(date, [])})
-    return render(
+    return plan.render(
         request,
         "calendars/week.html",
-        plan.context(
-            week=week,
-            days=days,
-            previous_week=week - 1 if week > 1 else None,
-            next_week=week + 1 if week < cal.week_for_day(cal.last_day) else None,
-        ),
+        week=week,
+        days=days,
+        previous_week=week - 1 if week > 1 else None,
+        next_week=week + 1 if week < cal.week_for_day(cal.last_day) else None,
     )
 
 
@@ -143,12 +147,14 @@ def _listing(
         except CalendarError:
             number = None
         days.append({"date": date, "number": number, "items": its})
-    return render(request, "calendars/listing.html", plan.context(days=days, **extra))
+    return plan.render(request, "calendars/listing.html", days=days, **extra)
 
 
 @login_required
 def room(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    plan = Plan(request, slug)
+    inspection = inspection_for(request, slug)
+    key = key_or_404(key)
+    plan = Plan(request, inspection)
     meetings = planview.for_room(plan.meetings, key)
     rooms, _ = sources.rooms_and_venues(plan.meetings)
     if key not in rooms:
@@ -158,7 +164,9 @@ def room(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @login_required
 def venue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    plan = Plan(request, slug)
+    inspection = inspection_for(request, slug)
+    key = key_or_404(key)
+    plan = Plan(request, inspection)
     meetings = planview.for_venue(plan.meetings, key)
     _, venues = sources.rooms_and_venues(plan.meetings)
     if key not in venues:
@@ -169,7 +177,9 @@ def venue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @login_required
 def person(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
-    plan = Plan(request, slug)
+    inspection = inspection_for(request, slug)
+    ref = ref_or_404(ref)
+    plan = Plan(request, inspection)
     inspector = Inspector.objects.filter(inspection=plan.inspection, ref=ref).first()
     if inspector is not None:
         heading, caption = inspector.full_name, inspector.get_role_display()
@@ -198,8 +208,10 @@ def _contacts(inspection: Inspection, meetings: list[MeetingSnapshot]) -> list[d
 
 @login_required
 def run_sheet(request: HttpRequest, slug: str, day: int) -> HttpResponse:
-    plan = Plan(request, slug)
-    date = _date_for(plan.inspection, day)
+    inspection = inspection_for(request, slug)
+    day = day_or_404(inspection, day)
+    plan = Plan(request, inspection)
+    date = inspection.calendar.date_for_day(day)
     todays = planview.on_date(plan.meetings, date)
     start = to_utc(date, dt.time(0, 0))
     end = to_utc(date + dt.timedelta(days=1), dt.time(0, 0))
@@ -209,16 +221,14 @@ def run_sheet(request: HttpRequest, slug: str, day: int) -> HttpResponse:
         .select_related("owner")
         .order_by("due_at", "key")
     )
-    return render(
+    return plan.render(
         request,
         "calendars/run_sheet.html",
-        plan.context(
-            day=day,
-            date=date,
-            describe=plan.inspection.calendar.describe_day(day),
-            items=plan.items(todays),
-            tasks=tasks,
-            contacts=_contacts(plan.inspection, todays),
-            printed_zone=LONDON.key,
-        ),
+        day=day,
+        date=date,
+        describe=plan.inspection.calendar.describe_day(day),
+        items=plan.items(todays),
+        tasks=tasks,
+        contacts=_contacts(plan.inspection, todays),
+        printed_zone=LONDON.key,
     )

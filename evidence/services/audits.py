@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils.text import slugify
 
 from evidence.models import Audit, AuditQuerySet, Judgement
 from evidence.services.tabular import Table, parse_date, parse_yes_no
+from inspections.childids import CHILD_ID_RULE, is_child_id
 from inspections.models import Inspection
 from inspections.services.errors import DomainError, ImportFailed
 
@@ -36,8 +36,6 @@ ALIASES = {
     "closing the loop done": "loop closed",
     "actions done": "loop closed",
 }
-# Letters, digits, - and _ only: a child ID, never a name (and safe in a URL).
-CHILD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 JUDGEMENTS = {
     "outstanding": Judgement.OUTSTANDING,
     "1": Judgement.OUTSTANDING,
@@ -77,14 +75,14 @@ def parse_judgement(text: str) -> str:
 
 
 def filter_audits(
-    inspection: Inspection, judgement: str = "", chosen: str = "", child: str = ""
+    inspection: Inspection, judgement: str = "", chosen: bool | None = None, child: str = ""
 ) -> AuditQuerySet:
     audits = Audit.objects.for_inspection(inspection).select_related("deep_dive")
     if judgement in Judgement.values:
         audits = audits.filter(judgement=judgement)
-    if chosen == "yes":
+    if chosen is True:
         audits = audits.chosen()
-    elif chosen == "no":
+    elif chosen is False:
         audits = audits.filter(deep_dive__isnull=True)
     if child:
         audits = audits.filter(child_id__icontains=child.strip())
@@ -111,12 +109,9 @@ def import_audits(inspection: Inspection, filename: str, data: bytes) -> ImportR
         child_id = row.get("child id", "")
         if not child_id:
             problems.append(f"{table.where(number, 'child id')}: blank")
-        elif not CHILD_ID.fullmatch(child_id):
+        elif not is_child_id(child_id):
             # never echo it back: it may be a name typed in the wrong column
-            problems.append(
-                f"{table.where(number, 'child id')}: not a child ID "
-                "(letters, digits, - and _ only, up to 32 characters)"
-            )
+            problems.append(f"{table.where(number, 'child id')}: not a child ID: {CHILD_ID_RULE}")
         audit_date = None
         try:
             audit_date = parse_date(row.get("audit date", ""))

@@ -19,6 +19,7 @@ from evidence.models import (
     DeepDive,
     PlanType,
 )
+from inspections.childids import CHILD_ID_RULE, is_child_id
 from inspections.models import Inspection, Person
 from inspections.services.errors import DomainError
 from scheduling.models import Meeting
@@ -40,6 +41,12 @@ def choose_audit(
     """Mark an audit's child as chosen by inspectors and open its four-part pack."""
     if audit.inspection_id != inspection.pk:
         raise DomainError("That audit belongs to another inspection.")
+    if not is_child_id(audit.child_id):
+        # an audit saved before the shared rule: never open a pack under what may be a name
+        raise DomainError(
+            f"The audit of {audit.audit_date:%d/%m/%Y} does not hold a child ID "
+            f"({CHILD_ID_RULE}): correct the audit list and import it again."
+        )
     if plan_type not in PlanType.values:
         raise DomainError(
             f"Choose the plan that applies to {audit.child_id}: "
@@ -139,8 +146,8 @@ def meetings_for_children(
     if not wanted:
         return found
     meetings = (
-        Meeting.objects.filter(inspection=inspection)
-        .exclude(status="cancelled")
+        Meeting.objects.for_inspection(inspection)
+        .active()
         .only("title", "start", "status", "child_ids")
     )
     # child_ids is a JSON list: SQLite cannot filter inside it, so match in Python.

@@ -88,7 +88,8 @@ def filter_documents(
     inspection: Inspection,
     status: str = "",
     category: str = "",
-    owner: str = "",
+    owner: int | None = None,
+    unowned: bool = False,
     query: str = "",
 ) -> LibraryDocumentQuerySet:
     documents = LibraryDocument.objects.for_inspection(inspection).select_related("owner")
@@ -96,10 +97,10 @@ def filter_documents(
         documents = documents.with_status(status)
     if category:
         documents = documents.filter(category=category)
-    if owner == "none":
+    if unowned:
         documents = documents.filter(owner__isnull=True)
-    elif owner.isdigit():
-        documents = documents.filter(owner_id=int(owner))
+    elif owner is not None:
+        documents = documents.filter(owner_id=owner)
     if query:
         documents = documents.filter(Q(title__icontains=query) | Q(notes__icontains=query))
     return documents

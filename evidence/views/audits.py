@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from evidence.forms import (
+    AuditFilterForm,
+    ChildForm,
+    ChooseAuditForm,
+    PackPartForm,
+    UnchooseForm,
+    pk_or_404,
+)
 from evidence.models import (
     MAX_DEEP_DIVES,
     Audit,
@@ -26,29 +34,34 @@ from evidence.services.deep_dives import (
     unchoose,
     update_pack_part,
 )
+from inspections.access import inspection_for
+from inspections.forms.imports import ImportForm
 from inspections.models import Inspection, Person, PersonKind
 from inspections.services.errors import DomainError
-from inspections.views.uploads import run_import
+from inspections.views.uploads import import_page
+
+CHOSEN = {"yes": True, "no": False}
 
 
-def _inspection(slug: str) -> Inspection:
-    return get_object_or_404(Inspection, slug=slug)
-
-
-def _next(request: HttpRequest, default: str) -> str:
-    """The page to go back to: only a path on this site."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
-
-
-@login_required
-def audits(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    filters = {k: request.GET.get(k, "").strip() for k in ("judgement", "chosen", "child")}
-    rows = list(filter_audits(inspection, **filters))
+def _audits_page(
+    request: HttpRequest,
+    inspection: Inspection,
+    filter_form: AuditFilterForm,
+    choose_form: ChooseAuditForm | None = None,
+    choosing: int | None = None,
+) -> HttpResponse:
+    filter_form.is_valid()
+    filters = filter_form.filters()
+    rows = list(
+        filter_audits(
+            inspection,
+            judgement=filters["judgement"],
+            chosen=CHOSEN.get(filters["chosen"]),
+            child=filters["child"],
+        )
+    )
     summary = Audit.objects.for_inspection(inspection).summary()
+    error_forms = [f for f in (filter_form, choose_form) if f is not None and f.errors]
     return render(
         request,
         "evidence/audits.html",
@@ -62,26 +75,34 @@ def audits(request: HttpRequest, slug: str) -> HttpResponse:
             "judgements": Judgement.choices,
             "plan_types": PlanType.choices,
             "filters": filters,
+            "filter_form": filter_form,
+            "choose_form": choose_form,
+            "error_forms": error_forms,
+            "choosing": choosing,
             "max_deep_dives": MAX_DEEP_DIVES,
             "full": summary["chosen"] >= MAX_DEEP_DIVES,
         },
+        status=400 if error_forms else 200,
     )
 
 
 @login_required
+def audits(request: HttpRequest, slug: str) -> HttpResponse:
+    inspection = inspection_for(request, slug)
+    return _audits_page(request, inspection, AuditFilterForm(request.GET))
+
+
+@login_required
 def audits_import(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    outcome = run_import(request, inspection, import_audits) if request.method == "POST" else None
-    if outcome and outcome.done:
-        return redirect("evidence:audits", slug=slug)
-    heading, problems = (outcome.heading, outcome.problems) if outcome else ("", [])
-    return render(
+    inspection = inspection_for(request, slug)
+    return import_page(
         request,
-        "evidence/import.html",
-        {
-            "inspection": inspection,
-            "problems": problems,
-            "heading": heading,
+        inspection,
+        import_audits,
+        ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm(),
+        template="evidence/import.html",
+        done="evidence:audits",
+        context={
             "title": "Import the audit list",
             "columns": COLUMNS,
             "help": "One row per audit completed in the 6 months before day one: child ID (never "
@@ -96,41 +117,52 @@ def audits_import(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def audit_choose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = _inspection(slug)
-    audit = get_object_or_404(Audit, pk=pk, inspection=inspection)
+    inspection = inspection_for(request, slug)
+    audit = get_object_or_404(Audit, pk=pk_or_404(pk), inspection=inspection)
+    form = ChooseAuditForm(request.POST)
+    if not form.is_valid():
+        return _audits_page(request, inspection, AuditFilterForm({}), form, choosing=audit.pk)
     try:
-        choose_audit(inspection, audit, request.POST.get("plan_type", ""))
+        choose_audit(inspection, audit, form.cleaned_data["plan_type"])
         messages.success(request, f"{audit.child_id} is chosen for a deep dive.")
     except DomainError as exc:
         messages.error(request, str(exc))
-    return redirect(_next(request, f"/inspections/{slug}/audits/#audit-{audit.pk}"))
+    return redirect(form.cleaned_data["next"] or f"/inspections/{slug}/audits/#audit-{audit.pk}")
 
 
 @login_required
 @require_POST
 def deep_dive_unchoose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = _inspection(slug)
-    deep_dive = get_object_or_404(DeepDive, pk=pk, inspection=inspection)
+    inspection = inspection_for(request, slug)
+    deep_dive = get_object_or_404(DeepDive, pk=pk_or_404(pk), inspection=inspection)
+    form = UnchooseForm(request.POST)
+    form.is_valid()  # only `next`, which is never an error: an unsafe one is dropped
     audit_pk = deep_dive.audit_id
     try:
         child_id = unchoose(inspection, deep_dive)
         messages.success(request, f"{child_id} is no longer chosen; its pack was removed.")
     except DomainError as exc:
         messages.error(request, str(exc))
-    return redirect(_next(request, f"/inspections/{slug}/audits/#audit-{audit_pk}"))
+    target = form.cleaned_data.get("next") or f"/inspections/{slug}/audits/#audit-{audit_pk}"
+    return redirect(target)
 
 
 def _pack_people(inspection: Inspection) -> list[Person]:
-    return list(
-        Person.objects.filter(
-            inspection=inspection, kind__in=[PersonKind.PROJECT_TEAM, PersonKind.SENIOR_LEADER]
-        ).order_by("full_name")
+    return list(_pack_people_query(inspection).order_by("full_name"))
+
+
+def _pack_people_query(inspection: Inspection) -> QuerySet[Person]:
+    return Person.objects.filter(
+        inspection=inspection, kind__in=[PersonKind.PROJECT_TEAM, PersonKind.SENIOR_LEADER]
     )
 
 
-@login_required
-def deep_dives(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
+def _deep_dives_page(
+    request: HttpRequest,
+    inspection: Inspection,
+    part_form: PackPartForm | None = None,
+    part_pk: int | None = None,
+) -> HttpResponse:
     chosen = list(DeepDive.objects.for_inspection(inspection).with_packs())
     meetings = meetings_for_children(inspection, [d.child_id for d in chosen])
     return render(
@@ -143,38 +175,34 @@ def deep_dives(request: HttpRequest, slug: str) -> HttpResponse:
             "due_at": case_packs_due_at(inspection),
             "people": _pack_people(inspection),
             "max_deep_dives": MAX_DEEP_DIVES,
+            "part_form": part_form,
+            "error_part": part_pk,
         },
+        status=400 if part_form is not None and part_form.errors else 200,
     )
 
 
-def _person_or_none(inspection: Inspection, value: str | None) -> Person | None:
-    if not value or not value.isdigit():
-        return None
-    return Person.objects.filter(inspection=inspection, pk=int(value)).first()
+@login_required
+def deep_dives(request: HttpRequest, slug: str) -> HttpResponse:
+    return _deep_dives_page(request, inspection_for(request, slug))
 
 
 @login_required
 @require_POST
 def pack_part_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = _inspection(slug)
+    inspection = inspection_for(request, slug)
     part = get_object_or_404(
         CasePackPart.objects.select_related("deep_dive", "collator", "qa_by"),
-        pk=pk,
+        pk=pk_or_404(pk),
         deep_dive__inspection=inspection,
     )
-    problem = ""
-    try:
-        update_pack_part(
-            part,
-            collated=bool(request.POST.get("collated")),
-            collator=_person_or_none(inspection, request.POST.get("collator")),
-            quality_assured=bool(request.POST.get("quality_assured")),
-            qa_by=_person_or_none(inspection, request.POST.get("qa_by")),
-            uploaded=bool(request.POST.get("uploaded")),
-        )
-    except DomainError as exc:
-        problem = str(exc)
-        part.refresh_from_db()
+    form = PackPartForm(request.POST, people=_pack_people_query(inspection))
+    if form.is_valid():
+        try:
+            update_pack_part(part, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+            part.refresh_from_db()
     if request.htmx:  # type: ignore[attr-defined]
         return render(
             request,
@@ -183,20 +211,30 @@ def pack_part_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "inspection": inspection,
                 "part": part,
                 "people": _pack_people(inspection),
-                "problem": problem,
+                "part_form": form,
+                "error_part": part.pk if form.errors else None,
             },
+            status=400 if form.errors else 200,
         )
-    if problem:
-        messages.error(request, f"{part.deep_dive.child_id}: {problem}")
-    else:
-        messages.success(request, f"{part.deep_dive.child_id}: {part.label.lower()} saved.")
+    if form.errors:
+        return _deep_dives_page(request, inspection, form, part.pk)
+    messages.success(request, f"{part.deep_dive.child_id}: {part.label.lower()} saved.")
     return redirect(f"/inspections/{slug}/deep-dives/#child-{part.deep_dive.child_id}")
 
 
 @login_required
 def child(request: HttpRequest, slug: str, child_id: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    child_id = child_id.upper()
+    inspection = inspection_for(request, slug)
+    form = ChildForm({"child_id": child_id})
+    if not form.is_valid():
+        # the URL holds something other than a child ID (perhaps a name): never echo it
+        return render(
+            request,
+            "evidence/child.html",
+            {"inspection": inspection, "child_id": "", "unknown": True, "form": form},
+            status=404,
+        )
+    child_id = form.cleaned_data["child_id"].upper()
     child_audits = list(
         Audit.objects.for_inspection(inspection)
         .filter(child_id=child_id)

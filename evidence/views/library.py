@@ -7,10 +7,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from evidence.exports import library_workbook
+from evidence.forms import BulkStatusForm, LibraryFilterForm
 from evidence.models import DocumentStatus
 from evidence.services.library import (
     COLUMNS,
@@ -21,28 +22,28 @@ from evidence.services.library import (
     library_progress,
     set_status_bulk,
 )
+from inspections.access import inspection_for
+from inspections.forms.imports import ImportForm
 from inspections.models import Inspection, Person
 from inspections.services.errors import DomainError
-from inspections.views.uploads import run_import
-
-FILTERS = ("status", "category", "owner", "q")
+from inspections.views.uploads import import_page
 
 
-def _inspection(slug: str) -> Inspection:
-    return get_object_or_404(Inspection, slug=slug)
-
-
-def _filters(data: dict) -> dict[str, str]:  # type: ignore[type-arg]
-    return {key: str(data.get(key, "")).strip() for key in FILTERS}
-
-
-def _results_context(inspection: Inspection, filters: dict[str, str]) -> dict[str, object]:
+def _results_context(
+    inspection: Inspection,
+    filter_form: LibraryFilterForm,
+    bulk_form: BulkStatusForm | None = None,
+) -> dict[str, object]:
+    filter_form.is_valid()
+    filters = filter_form.filters()
+    owner = filters["owner"]
     documents = list(
         filter_documents(
             inspection,
             status=filters["status"],
             category=filters["category"],
-            owner=filters["owner"],
+            owner=owner if isinstance(owner, int) else None,
+            unowned=owner == "none",
             query=filters["q"],
         )
     )
@@ -50,62 +51,79 @@ def _results_context(inspection: Inspection, filters: dict[str, str]) -> dict[st
         "inspection": inspection,
         "progress": library_progress(inspection),
         "documents": documents,
-        "filters": filters,
-        "filter_query": urlencode({k: v for k, v in filters.items() if v}),
+        "filter_form": filter_form,
+        "bulk_form": bulk_form,
+        "error_forms": [f for f in (filter_form, bulk_form) if f is not None and f.errors],
+        "filters": {k: str(v) for k, v in filters.items()},
+        "filter_query": urlencode(filter_form.query()),
         "statuses": DocumentStatus.choices,
         "due_at": library_due_at(inspection),
     }
 
 
-@login_required
-def library(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    context = _results_context(inspection, _filters(request.GET))
+def _page(
+    request: HttpRequest,
+    inspection: Inspection,
+    filter_form: LibraryFilterForm,
+    bulk_form: BulkStatusForm | None = None,
+) -> HttpResponse:
+    context = _results_context(inspection, filter_form, bulk_form)
     context["categories"] = categories(inspection)
     context["owners"] = Person.objects.filter(library_documents__inspection=inspection).distinct()
-    return render(request, "evidence/library.html", context)
+    status = 400 if context["error_forms"] else 200
+    return render(request, "evidence/library.html", context, status=status)
+
+
+@login_required
+def library(request: HttpRequest, slug: str) -> HttpResponse:
+    inspection = inspection_for(request, slug)
+    return _page(request, inspection, LibraryFilterForm(request.GET))
 
 
 @login_required
 @require_POST
 def library_status(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    filters = _filters(request.POST)
-    ids = [int(i) for i in request.POST.getlist("documents") if i.isdigit()]
-    status = request.POST.get("new_status", "")
-    notice, problem = "", ""
-    try:
-        changed = set_status_bulk(inspection, ids, status)
-        label = DocumentStatus(status).label.lower()
-        notice = f"{changed} document{'s' if changed != 1 else ''} set to {label}."
-    except DomainError as exc:
-        problem = str(exc)
+    inspection = inspection_for(request, slug)
+    # the list's filters travel with the form, so the page comes back as it was
+    filter_form = LibraryFilterForm(request.POST)
+    form = BulkStatusForm(request.POST)
+    notice = ""
+    # a carried filter that fails is refused too: the page only ever sends valid ones
+    filters_ok = filter_form.is_valid()
+    if form.is_valid() and filters_ok:
+        status = form.cleaned_data["new_status"]
+        try:
+            changed = set_status_bulk(inspection, form.cleaned_data["documents"], status)
+        except DomainError as exc:
+            form.add_domain_error(exc, field="documents")
+        else:
+            label = DocumentStatus(status).label.lower()
+            notice = f"{changed} document{'s' if changed != 1 else ''} set to {label}."
+    invalid = bool(filter_form.errors or form.errors)
     if request.htmx:  # type: ignore[attr-defined]
-        context = _results_context(inspection, filters)
-        context.update(notice=notice, problem=problem)
-        return render(request, "evidence/_library_results.html", context)
-    if problem:
-        messages.error(request, problem)
-    else:
-        messages.success(request, notice)
-    query = urlencode({k: v for k, v in filters.items() if v})
+        context = _results_context(inspection, filter_form, form)
+        context.update(notice=notice, partial=True)
+        return render(
+            request, "evidence/_library_results.html", context, status=400 if invalid else 200
+        )
+    if invalid:
+        return _page(request, inspection, filter_form, form)
+    messages.success(request, notice)
+    query = urlencode(filter_form.query())
     return redirect(f"/inspections/{slug}/library/" + (f"?{query}" if query else ""))
 
 
 @login_required
 def library_import(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
-    outcome = run_import(request, inspection, import_library) if request.method == "POST" else None
-    if outcome and outcome.done:
-        return redirect("evidence:library", slug=slug)
-    heading, problems = (outcome.heading, outcome.problems) if outcome else ("", [])
-    return render(
+    inspection = inspection_for(request, slug)
+    return import_page(
         request,
-        "evidence/import.html",
-        {
-            "inspection": inspection,
-            "problems": problems,
-            "heading": heading,
+        inspection,
+        import_library,
+        ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm(),
+        template="evidence/import.html",
+        done="evidence:library",
+        context={
             "title": "Import the library index",
             "columns": COLUMNS,
             "help": "title and category are required; owner is a person's ref, email or name; "
@@ -118,7 +136,7 @@ def library_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def library_export(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = _inspection(slug)
+    inspection = inspection_for(request, slug)
     response = HttpResponse(
         library_workbook(inspection),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

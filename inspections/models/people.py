@@ -36,9 +36,6 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def practitioners(self) -> PersonQuerySet:
         return self.filter(kind=PersonKind.PRACTITIONER)
 
-    def partners(self) -> PersonQuerySet:
-        return self.filter(kind=PersonKind.PARTNER)
-
     def with_role(self, role: str) -> PersonQuerySet:
         return self.filter(role=role)
 
@@ -90,13 +87,6 @@ class InspectorRole(models.TextChoices):
     QA = "qa", "Quality-assurance inspector"
 
 
-class InspectorQuerySet(models.QuerySet["Inspector"]):
-    def on_site(self, day: int) -> InspectorQuerySet:
-        # onsite_days is a short JSON list; filtering in Python keeps it portable.
-        ids = [i.pk for i in self if day in i.onsite_days]
-        return self.filter(pk__in=ids)
-
-
 class Inspector(models.Model):
     inspection = models.ForeignKey(
         "inspections.Inspection", on_delete=models.CASCADE, related_name="inspectors"
@@ -108,8 +98,6 @@ class Inspector(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     # Day numbers (not dates) so moving day one re-dates them.
     onsite_days = models.JSONField(default=list, blank=True)
-
-    objects = InspectorQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "full_name"]

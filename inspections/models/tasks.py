@@ -4,7 +4,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
+
+from inspections.models.people import PersonRole
 
 
 class TaskStatus(models.TextChoices):
@@ -24,16 +26,11 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.filter(due_at__gte=start, due_at__lt=end)
 
     def overdue_at(self, moment: dt.datetime) -> TaskQuerySet:
+        """The rule of Task.is_overdue, in SQL: open and due before `moment`."""
         return self.open().filter(due_at__lt=moment)
 
     def for_role(self, role: str) -> TaskQuerySet:
         return self.filter(owner_role=role)
-
-    def with_open_dependencies(self) -> TaskQuerySet:
-        blocking = Task.depends_on.through.objects.filter(
-            from_task=OuterRef("pk"), to_task__status__in=[TaskStatus.TODO, TaskStatus.IN_PROGRESS]
-        )
-        return self.annotate(is_waiting=Exists(blocking))
 
     def for_day_sheet(self, start: dt.datetime, end: dt.datetime) -> TaskQuerySet:
         """Due in [start, end), plus anything still open from before start."""
@@ -94,8 +91,6 @@ class Task(models.Model):
         return self.title
 
     def get_owner_role_display(self) -> str:
-        from inspections.models.people import PersonRole
-
         try:
             return str(PersonRole(self.owner_role).label)
         except ValueError:
@@ -104,3 +99,8 @@ class Task(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == TaskStatus.DONE
+
+    def is_overdue(self, at: dt.datetime) -> bool:
+        """Open and due before `at`: the one rule every page, count and export uses
+        (TaskQuerySet.overdue_at is the same rule in SQL)."""
+        return not self.is_done and self.due_at < at

@@ -10,6 +10,8 @@ from django.utils.text import slugify
 from inspections.calendar import CalendarError, InspectionCalendar, why_not_working
 from inspections.models import Inspection, InspectionType
 from inspections.services.errors import DomainError, InspectionNotFound, InvalidFields
+from inspections.services.tasks import apply_template
+from inspections.signals import day_one_moved
 from inspections.workflow import WorkflowError, WorkflowTemplate, load_template
 
 
@@ -135,8 +137,6 @@ def create_inspection(
     day_one: dt.date,
 ) -> Inspection:
     """A new inspection with every dated task of its workflow template, or nothing at all."""
-    from inspections.services.tasks import apply_template
-
     slug, title, local_authority = slug.strip(), title.strip(), local_authority.strip()
     errors = check_new_inspection(
         slug=slug,
@@ -178,8 +178,6 @@ def dates_summary(inspection: Inspection) -> str:
 @transaction.atomic
 def move_day_one(inspection: Inspection, new_day_one: dt.date) -> Inspection:
     """Re-date the inspection and everything that hangs off day one."""
-    from inspections.services.tasks import apply_template
-
     try:
         InspectionCalendar(new_day_one)
     except CalendarError as exc:
@@ -188,12 +186,5 @@ def move_day_one(inspection: Inspection, new_day_one: dt.date) -> Inspection:
     inspection.save()
     # Re-applying re-resolves "last"-relative days and per-day repeats for the new calendar.
     apply_template(inspection, workflow_for(inspection))
-    for hook in _day_one_hooks():
-        hook(inspection)
+    day_one_moved.send(sender=Inspection, inspection=inspection)
     return inspection
-
-
-def _day_one_hooks():  # type: ignore[no-untyped-def]
-    from django.utils.module_loading import import_string
-
-    return [import_string(path) for path in getattr(settings, "DAY_ONE_MOVED_HOOKS", [])]

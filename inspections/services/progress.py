@@ -1,19 +1,13 @@
-"""Progress of a task from the evidence trackers, through providers other apps register.
+"""Progress of a task from an evidence tracker, and when it puts the task at risk.
 
-A provider is a function (inspection) -> Progress | None, named in settings.TASK_PROGRESS_PROVIDERS
-under the `progress` key the workflow template gives a task ("annex_a", "library", ...).
+The trackers (evidence, annex_a) each return a Progress; the planner app maps a task's
+`progress` key ("annex_a", "library", ...) to its tracker.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
-
-from django.conf import settings
-from django.utils.module_loading import import_string
-
-from inspections.models import Inspection
 
 
 @dataclass(frozen=True)
@@ -26,26 +20,6 @@ class Progress:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
-
-
-@cache
-def _providers() -> dict[str, object]:
-    return {
-        key: import_string(path)
-        for key, path in getattr(settings, "TASK_PROGRESS_PROVIDERS", {}).items()
-    }
-
-
-def progress_for(inspection: Inspection, source: str) -> Progress | None:
-    provider = _providers().get(source)
-    if provider is None:
-        return None
-    return provider(inspection)  # type: ignore[operator]
-
-
-def progress_map(inspection: Inspection, sources: set[str]) -> dict[str, Progress | None]:
-    """One provider call per source, so a page of tasks costs a fixed number of queries."""
-    return {source: progress_for(inspection, source) for source in sorted(sources) if source}
 
 
 def _span(seconds: float) -> str:

@@ -1,8 +1,8 @@
-"""Loading a scenario from seeds/scenarios/<slug>/: the inspection, its people and its tasks.
+"""Reading a scenario from seeds/scenarios/<slug>/, and loading its inspection, people and tasks.
 
 Deterministic: names come from the scenario's lists through a seeded generator, so every load
-of the same scenario writes the same rows. Other apps add to a scenario through
-settings.SCENARIO_LOADERS, each called with the inspection and a ScenarioContext.
+of the same scenario writes the same rows. The planner app's load_scenario calls this first,
+then each app's own part (meetings, evidence, Annexe A) with the same ScenarioContext.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from inspections.models import Inspection, Inspector, Person, PersonKind
 from inspections.services.errors import DomainError
@@ -43,15 +42,6 @@ class ScenarioContext:
             raise DomainError(f"Scenario {self.slug}: {name} is missing.") from None
         except tomllib.TOMLDecodeError as exc:
             raise DomainError(f"Scenario {self.slug}: {name} is not valid TOML: {exc}") from exc
-
-
-@dataclass
-class LoadResult:
-    inspection: Inspection
-    people: int
-    inspectors: int
-    tasks: int
-    summary: list[str]
 
 
 def available_scenarios() -> list[str]:
@@ -106,21 +96,27 @@ def _onsite_days(inspection: Inspection, weeks: list[int], weekdays: list[int] |
     return days
 
 
-@transaction.atomic
-def load_scenario(slug: str, notification: str | None = None) -> LoadResult:
-    ctx = read_scenario(slug)
-    meta = ctx.data["inspection"]
-    day_one = parse_day_one(notification) if notification else meta["day_one"]
+def scenario_day_one(ctx: ScenarioContext, notification: str | None = None) -> dt.date:
+    """The scenario's day one, or the notification date given instead (a working day)."""
+    day_one = parse_day_one(notification) if notification else ctx.data["inspection"]["day_one"]
     if isinstance(day_one, str):
         day_one = parse_day_one(day_one)
     if not isinstance(day_one, dt.date):
-        raise DomainError(f"Scenario {slug}: day_one must be a date.")
-    parse_day_one(day_one.isoformat())
+        raise DomainError(f"Scenario {ctx.slug}: day_one must be a date.")
+    return parse_day_one(day_one.isoformat())
 
-    inspection = Inspection.objects.filter(slug=meta["slug"]).first()
+
+@transaction.atomic
+def load_scenario_inspection(
+    ctx: ScenarioContext, day_one: dt.date, *, slug: str = "", title: str = ""
+) -> tuple[Inspection, str]:
+    """The inspection (under `slug` and `title` when given), its people and its tasks."""
+    meta = ctx.data["inspection"]
+    slug = slug or meta["slug"]
+    inspection = Inspection.objects.filter(slug=slug).first()
     if inspection is None:
-        inspection = Inspection(slug=meta["slug"], day_one=day_one)
-    inspection.title = meta["title"]
+        inspection = Inspection(slug=slug, day_one=day_one)
+    inspection.title = title or meta["title"]
     inspection.local_authority = meta["local_authority"]
     inspection.inspection_type = meta.get("inspection_type", "ilacs_standard")
     inspection.workflow_key = meta.get("workflow", "ilacs-standard")
@@ -209,15 +205,4 @@ def load_scenario(slug: str, notification: str | None = None) -> LoadResult:
         )
 
     result = apply_template(inspection, workflow_for(inspection))
-    summary = [f"tasks: {result}"]
-    for path in settings.SCENARIO_LOADERS:
-        outcome = import_string(path)(inspection, ctx)
-        if outcome:
-            summary.append(str(outcome))
-    return LoadResult(
-        inspection=inspection,
-        people=inspection.people.count(),
-        inspectors=inspection.inspectors.count(),
-        tasks=inspection.tasks.count(),
-        summary=summary,
-    )
+    return inspection, f"tasks: {result}"

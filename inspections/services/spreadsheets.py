@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from openpyxl import load_workbook
+
 from inspections.services.errors import DomainError
 
 
@@ -84,8 +86,6 @@ def read_rows(filename: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
             yield number, [c.strip() for c in row]
         return
     if lower.endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
-
         check_workbook_safe(filename, io.BytesIO(data), LIST_LIMITS)
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
+from inspections.forms.imports import ImportForm
 from inspections.models import Inspection
 from inspections.services.errors import DomainError, ImportFailed
 
@@ -37,3 +39,29 @@ def run_import(
         return UploadOutcome(False, problems=[str(exc)])
     messages.success(request, f"Imported {upload.name}: {result}.")
     return UploadOutcome(True)
+
+
+def import_page(
+    request: HttpRequest,
+    inspection: Inspection,
+    importer: Callable[[Inspection, str, bytes], Any],
+    form: ImportForm,
+    *,
+    template: str,
+    done: str,
+    context: dict[str, object],
+) -> HttpResponse:
+    if form.is_bound and form.is_valid():
+        outcome = run_import(request, inspection, importer)
+        if outcome.done:
+            return redirect(done, slug=inspection.slug)
+        # the file's verdict, then every problem by row and field; each links to the file input
+        problems = [outcome.heading] if outcome.heading else []
+        for problem in problems + outcome.problems or ["The file could not be imported."]:
+            form.add_error("file", problem)
+    return render(
+        request,
+        template,
+        {"inspection": inspection, "form": form, **context},
+        status=400 if form.errors else 200,
+    )

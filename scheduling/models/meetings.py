@@ -72,25 +72,24 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def active(self) -> MeetingQuerySet:
         return self.exclude(status=MeetingStatus.CANCELLED)
 
+    def with_slot(self) -> MeetingQuerySet:
+        """Has a start, cancelled or not: a cancelled meeting keeps its last slot, so a
+        release can tell the people in it that it is off."""
+        return self.filter(start__isnull=False)
+
     def placed(self) -> MeetingQuerySet:
-        return self.active().filter(start__isnull=False)
+        """Has a start and is not cancelled."""
+        return self.active().with_slot()
 
     def unplaced(self) -> MeetingQuerySet:
+        """Has no start and is not cancelled."""
         return self.active().filter(start__isnull=True)
-
-    def confirmed(self) -> MeetingQuerySet:
-        return self.filter(status=MeetingStatus.CONFIRMED)
 
     def fieldwork(self) -> MeetingQuerySet:
         return self.filter(meeting_type__group=MeetingGroup.FIELDWORK)
 
     def between(self, start: dt.datetime, end: dt.datetime) -> MeetingQuerySet:
         return self.filter(start__lt=end, end__gt=start)
-
-    def involving_inspector(self, inspector) -> MeetingQuerySet:  # type: ignore[no-untyped-def]
-        return self.filter(
-            Q(assigned_inspectors=inspector) | Q(required_inspectors=inspector)
-        ).distinct()
 
     def with_people(self) -> MeetingQuerySet:
         return self.select_related(
@@ -204,9 +203,6 @@ class UnavailabilityReason(models.TextChoices):
 class UnavailabilityQuerySet(models.QuerySet["Unavailability"]):
     def for_inspection(self, inspection) -> UnavailabilityQuerySet:  # type: ignore[no-untyped-def]
         return self.filter(inspection=inspection)
-
-    def overlapping(self, start: dt.datetime, end: dt.datetime) -> UnavailabilityQuerySet:
-        return self.filter(start__lt=end, end__gt=start)
 
 
 class Unavailability(models.Model):

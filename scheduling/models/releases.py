@@ -32,6 +32,21 @@ class Release(models.Model):
     def label(self) -> str:
         return f"v{self.number}"
 
+    # The changelog's lists (scheduling.releases.diff_rows) as people read them.
+    CHANGE_LABELS = (
+        ("moved", "moved"),
+        ("new", "new"),
+        ("cancelled", "cancelled"),
+        ("changed", "with people changed"),
+        ("unplaced", "not placed"),
+    )
+
+    def change_summary(self) -> str:
+        """ "3 moved; 1 cancelled" (or "first release"), for notices and lists."""
+        log = self.changelog or {}
+        parts = [f"{len(log[key])} {label}" for key, label in self.CHANGE_LABELS if log.get(key)]
+        return "; ".join(parts) or ("first release" if self.number == 1 else "no changes")
+
 
 class ReleaseMeeting(models.Model):
     """One meeting as a release froze it: what feeds and day sheets show."""

@@ -19,9 +19,6 @@ class VenueQuerySet(models.QuerySet["Venue"]):
     def for_inspection(self, inspection) -> VenueQuerySet:  # type: ignore[no-untyped-def]
         return self.filter(inspection=inspection)
 
-    def with_rooms(self) -> VenueQuerySet:
-        return self.filter(rooms__isnull=False).distinct()
-
 
 class Venue(models.Model):
     inspection = models.ForeignKey(
@@ -65,12 +62,6 @@ class Travel(models.Model):
 class RoomQuerySet(models.QuerySet["Room"]):
     def for_inspection(self, inspection) -> RoomQuerySet:  # type: ignore[no-untyped-def]
         return self.filter(venue__inspection=inspection)
-
-    def fitting(self, size: int, equipment: list[str] | None = None) -> list[Room]:
-        """Rooms big enough with all the kit, smallest first (equipment filtered in Python)."""
-        need = set(equipment or [])
-        rooms = self.filter(capacity__gte=size).order_by("capacity", "pk")
-        return [r for r in rooms if need <= set(r.equipment)]
 
 
 class Room(models.Model):

@@ -6,7 +6,6 @@
 - explain(problem, meeting_id, placements): why a meeting cannot be placed.
 - replan(problem, previous, time_limit=, seed=): fewest moves after a change.
 - score(problem, placements): soft penalty by goal, one scale for every plan.
-- scale(problem, k), tighten(problem): bigger problems for the benchmark.
 - local(problem, minute): "HH:MM" in Europe/London (from Day.midnight).
 """
 
@@ -35,7 +34,6 @@ from .problem import (
     Violation,
 )
 from .replan import replan
-from .transform import scale, tighten
 
 
 def local(problem: Problem, minute: int) -> str:
@@ -64,8 +62,6 @@ __all__ = [
     "greedy",
     "local",
     "replan",
-    "scale",
     "score",
     "solve",
-    "tighten",
 ]

@@ -44,6 +44,13 @@
     document.body.addEventListener("app:announce", function (e) {
       announce(e.detail && (e.detail.value || e.detail));
     });
+    // A 400 carries the form again with its errors (the GOV.UK pattern): swap it in like a 200.
+    document.body.addEventListener("htmx:beforeSwap", function (e) {
+      if (e.detail.xhr && e.detail.xhr.status === 400) {
+        e.detail.shouldSwap = true;
+        e.detail.isError = false;
+      }
+    });
     // After a row is swapped, put focus back on its button so keyboard users keep their place.
     document.body.addEventListener("htmx:afterSwap", function (e) {
       var target = e.detail.elt && e.detail.elt.id ? document.getElementById(e.detail.elt.id) : null;

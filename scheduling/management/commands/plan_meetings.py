@@ -5,8 +5,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from inspections.services.errors import DomainError
 from inspections.services.inspections import get_inspection
+from scheduling.management.argtypes import seconds, whole_number
 from scheduling.planning import plan
 from scheduling.releases import latest_release, publish
+
+# Longer than the web app allows (runs.MAX_TIME_LIMIT): a command may wait for a big plan.
+MAX_SECONDS = 600
 
 
 class Command(BaseCommand):
@@ -15,9 +19,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("inspection", help="Inspection slug, e.g. shropshire-2025")
         parser.add_argument(
-            "--time-limit", type=float, default=10.0, help="Solver seconds (default 10)"
+            "--time-limit",
+            type=seconds(0.1, MAX_SECONDS),
+            default=10.0,
+            help=f"Solver seconds, up to {MAX_SECONDS} (default 10)",
         )
-        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--seed", type=whole_number(0, 2**31 - 1), default=0)
         parser.add_argument("--fresh", action="store_true", help="Ignore the current draft")
         parser.add_argument(
             "--publish", action="store_true", help="Publish the result as a release"
@@ -41,8 +48,8 @@ class Command(BaseCommand):
                 return
             result = plan(
                 inspection,
-                float(options["time_limit"]),
-                int(options["seed"]),
+                options["time_limit"],
+                options["seed"],
                 fresh=bool(options["fresh"]),
             )
             release = (

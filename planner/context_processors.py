@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+
+from planner.navigation import inspection_slug, nav_items
+
+
+def council(request: HttpRequest) -> dict[str, object]:
+    context: dict[str, object] = {
+        "COUNCIL_NAME": settings.COUNCIL_NAME,
+        # countdowns in the browser count from the server's clock, not the client's
+        "SERVER_NOW": timezone.now().isoformat(timespec="seconds"),
+    }
+    slug = inspection_slug(request)
+    if slug and getattr(request, "user", None) and request.user.is_authenticated:
+        context["nav_slug"] = slug
+        context["nav_items"] = nav_items(slug, request.path)
+    return context

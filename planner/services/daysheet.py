@@ -1,0 +1,132 @@
+"""The day-by-day task list: what is due on a working day, plus what is overdue from before."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from inspections.calendar import LONDON, CalendarError, to_utc
+from inspections.models import Inspection, Task, TaskStatus
+from inspections.services.errors import DomainError
+from inspections.services.progress import Progress, risk_text
+from planner.services.progress import progress_map
+from scheduling.daysheet import snapshot_json, snapshots_for_day
+from scheduling.snapshots import MeetingSnapshot
+
+
+@dataclass
+class SheetTask:
+    task: Task
+    overdue: bool
+    waits_on: list[Task]
+    progress: Progress | None = None
+    risk: str = ""
+
+
+@dataclass
+class OwnerGroup:
+    label: str
+    role: str
+    tasks: list[SheetTask] = field(default_factory=list)
+
+
+@dataclass
+class DaySheet:
+    inspection: Inspection
+    day: int
+    date: dt.date
+    heading: str
+    groups: list[OwnerGroup]
+    snapshots: list[MeetingSnapshot]  # the day's meetings, published (or the draft)
+
+    @property
+    def meetings(self) -> list[dict[str, Any]]:
+        """The day's meetings in the daysheet JSON shape."""
+        return [snapshot_json(s, self.inspection.slug) for s in self.snapshots]
+
+    @property
+    def tasks(self) -> list[SheetTask]:
+        return [t for g in self.groups for t in g.tasks]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "inspection": self.inspection.slug,
+            "day": self.day,
+            "date": self.date.isoformat(),
+            "tasks": [
+                {
+                    "key": st.task.key,
+                    "title": st.task.title,
+                    "owner_role": st.task.owner_role,
+                    "owner": st.task.owner.full_name if st.task.owner else None,
+                    "due": st.task.due_at.astimezone(LONDON).isoformat(),
+                    "status": st.task.status,
+                    "overdue": st.overdue,
+                    "depends_on": [d.key for d in st.task.depends_on.all()],
+                    "waits_on": [d.key for d in st.waits_on],
+                    "progress": st.progress.label if st.progress else None,
+                    "risk": st.risk or None,
+                }
+                for st in self.tasks
+            ],
+            "meetings": self.meetings,
+        }
+
+
+def build_daysheet(
+    inspection: Inspection,
+    day: int,
+    role: str | None = None,
+    draft: bool = False,
+    now: dt.datetime | None = None,
+    progress: dict[str, Progress | None] | None = None,
+) -> DaySheet:
+    """`progress`: provider results the caller already has (the dashboard), to ask once."""
+    calendar = inspection.calendar
+    try:
+        date = calendar.date_for_day(day)
+    except CalendarError as exc:
+        raise DomainError(str(exc)) from exc
+    start = to_utc(date, dt.time(0))
+    end = to_utc(date + dt.timedelta(days=1), dt.time(0))
+    tasks = inspection.tasks.for_day_sheet(start, end)
+    if role:
+        tasks = tasks.for_role(role)
+    now = now or timezone.now()
+    # carried over from before the day, or (for a day still to come) already late now
+    overdue_at = min(now, start)
+    task_list = list(tasks)
+    wanted = {t.progress_source for t in task_list if t.progress_source}
+    known = progress or {}
+    progress = {**known, **progress_map(inspection, wanted - set(known))}
+    groups: dict[str, OwnerGroup] = {}
+    for task in task_list:
+        label = (
+            f"{task.owner.full_name} ({task.get_owner_role_display()})"
+            if task.owner
+            else f"Unassigned ({task.get_owner_role_display()})"
+        )
+        group = groups.setdefault(label, OwnerGroup(label=label, role=task.owner_role))
+        task_progress = progress.get(task.progress_source) if task.progress_source else None
+        group.tasks.append(
+            SheetTask(
+                task=task,
+                overdue=task.is_overdue(overdue_at),
+                waits_on=[d for d in task.depends_on.all() if d.status != TaskStatus.DONE],
+                progress=task_progress,
+                risk=risk_text(task_progress, task.due_at, now)
+                if task_progress and task.status != TaskStatus.DONE
+                else "",
+            )
+        )
+    return DaySheet(
+        inspection=inspection,
+        day=day,
+        date=date,
+        heading=calendar.describe_day(day),
+        groups=sorted(groups.values(), key=lambda g: g.label),
+        snapshots=snapshots_for_day(inspection, date, draft=draft),
+    )

@@ -1,0 +1,17 @@
+from planner.views.dashboard import dashboard, healthz
+from planner.views.days import day_sheet, days, home, task_status
+from planner.views.setup import inspection_settings, new_inspection
+from planner.views.tasks import search_page, tasks
+
+__all__ = [
+    "dashboard",
+    "day_sheet",
+    "days",
+    "healthz",
+    "home",
+    "inspection_settings",
+    "new_inspection",
+    "search_page",
+    "task_status",
+    "tasks",
+]

@@ -1,0 +1,25 @@
+"""The dashboard and the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from inspections.access import inspection_for
+from planner.services.dashboard import build_dashboard, meeting_grid
+
+__all__ = ["dashboard", "healthz", "meeting_grid"]
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    inspection = inspection_for(request, slug)
+    board = build_dashboard(inspection, timezone.now())
+    return render(request, "planner/dashboard.html", {"inspection": inspection, "board": board})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The smallest Django view: the benchmark's baseline, and a liveness probe."""
+    return HttpResponse("ok", content_type="text/plain")
