@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from inspections.audit import audit_history
+
 
 class ListStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
@@ -79,6 +81,7 @@ class AnnexAList(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AnnexAListQuerySet.as_manager()
+    history = audit_history()  # the checklist ticks, status, owner and sign-off
 
     class Meta:
         ordering = ["inspection", "number"]

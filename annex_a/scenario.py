@@ -68,7 +68,9 @@ def load_scenario_annex_a(inspection: Inspection, ctx: ScenarioContext) -> str:
             # signed off late on day one (16:00-19:00) or early on day two (08:00-11:00), UK time
             day = day_one if rng.random() < 0.5 else inspection.calendar.date_for_day(2)
             start = dt.time(16, 0) if day == day_one else dt.time(8, 0)
-            signed_off_at = to_utc(day, start) + dt.timedelta(minutes=rng.randint(0, 180))
+            signed_off_at = ctx.at_most_now(
+                to_utc(day, start) + dt.timedelta(minutes=rng.randint(0, 180))
+            )
         count = round(rows * rng.uniform(0.97, 1.03))
         AnnexAList.objects.update_or_create(
             inspection=inspection,

@@ -16,8 +16,9 @@ from annex_a.forms import ChecklistForm, UploadForm, number_or_404
 from annex_a.models import CHECKLIST, AnnexAList, FileCheck
 from annex_a.services.checks import NamedFile, start_check
 from annex_a.services.lists import annex_a_spec, summarise, update_checklist
-from inspections.access import inspection_for
-from inspections.models import Inspection
+from inspections.access import can, inspection_for
+from inspections.history import latest_changes
+from inspections.models import Inspection, Role
 from inspections.services.errors import DomainError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,6 +43,11 @@ def _tracker(
             "checks": inspection.annex_a_checks.all()[:5],
             "form": form,
             "error_list": number,
+            # viewers see the counts; the checklist, checks and export are for those allowed
+            "may_edit": can(request.user, inspection, Role.PROJECT_TEAM),
+            "may_export": can(request.user, inspection, Role.COORDINATOR),
+            # who ticked what, and when
+            "history": latest_changes(AnnexAList.history.filter(inspection_id=inspection.pk)),  # type: ignore[attr-defined]
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -49,13 +55,13 @@ def _tracker(
 
 @login_required
 def tracker(request: HttpRequest, slug: str) -> HttpResponse:
-    return _tracker(request, inspection_for(request, slug))
+    return _tracker(request, inspection_for(request, slug, need=Role.VIEWER))
 
 
 @login_required
 @require_POST
 def checklist(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     number = number_or_404(number, last=len(annex_a_spec().lists))
     lst = get_object_or_404(AnnexAList, inspection=inspection, number=number)
     form = ChecklistForm(request.POST)
@@ -64,7 +70,7 @@ def checklist(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             update_checklist(
                 lst,
                 set(form.cleaned_data["done"]),
-                request.user,
+                actor=request.user,
                 # a post without the notes box leaves the notes as they are
                 notes=form.cleaned_data["notes"] if "notes" in request.POST else None,
             )
@@ -78,7 +84,7 @@ def checklist(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.COORDINATOR)
     buffer = io.BytesIO()
     export_annex_a(inspection, buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -88,12 +94,12 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         files = [NamedFile(f.name or "upload", f, f.size or 0) for f in form.cleaned_data["files"]]
         try:
-            check = start_check(inspection, files, request.user)
+            check = start_check(inspection, files, actor=request.user)
         except DomainError as exc:
             form.add_domain_error(exc, field="files")
         else:
@@ -107,7 +113,8 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _check_context(request: HttpRequest, slug: str, pk: int) -> dict[str, object]:
-    inspection = inspection_for(request, slug)
+    # a check's findings name child IDs
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     check = get_object_or_404(
         FileCheck.objects.select_related("inspection"), pk=number_or_404(pk), inspection=inspection
     )

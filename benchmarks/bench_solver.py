@@ -21,27 +21,27 @@ from scheduling.solver import Problem, Solution, Span, check, greedy, replan, so
 def _real_scenario() -> Problem:
     """The shropshire-2025 scenario through the scheduling shell's adapter (temp SQLite DB)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
-    import django
-    from django.apps import apps
+    import django  # noqa: PLC0415 - after Django is set up for the benchmark
+    from django.apps import apps  # noqa: PLC0415 - after Django is set up for the benchmark
 
     tmp = os.path.join(tempfile.mkdtemp(prefix="bench_solver_"), "bench.sqlite3")
     if apps.ready:  # another benchmark set Django up: never load into its database
-        from django.conf import settings
+        from django.conf import settings  # noqa: PLC0415 - after Django is set up for the benchmark
 
         if settings.DATABASES["default"]["NAME"] != tmp:
             raise RuntimeError("Django already set up with another database")
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}"
     django.setup()
-    from django.core.management import call_command
+    from django.core.management import call_command  # noqa: PLC0415 - after Django is set up for the benchmark
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_scenario", "shropshire-2025", verbosity=0, stdout=io.StringIO())
-    from inspections.models import Inspection
+    from inspections.models import Inspection  # noqa: PLC0415 - after Django is set up for the benchmark
 
     try:
-        from scheduling.planning import build_problem
+        from scheduling.planning import build_problem  # noqa: PLC0415 - after Django is set up for the benchmark
     except ImportError:
-        from scheduling.problem_builder import build_problem
+        from scheduling.problem_builder import build_problem  # noqa: PLC0415 - after Django is set up for the benchmark
 
     inspection = Inspection.objects.get(slug="shropshire-2025")
     return build_problem(inspection)

@@ -5,6 +5,10 @@ time, never "now"), so the same release always gives the same bytes and the same
 
 Times are written in UTC ("Z"): no VTIMEZONE to get wrong, and the October clock change is
 handled once, where local wall-clock times were turned into UTC (inspections.calendar.to_utc).
+
+Each feed shares only what its subscriber needs (an `Audience`): building staff get when, where,
+what and whom to call; a person gets their own meetings with only the child IDs they work with;
+inspectors and the coordinators' whole-inspection feed get everything.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from icalendar import Calendar, Event, vDuration
 
+from inspections.childids import hide_child_ids
 from scheduling.snapshots import Attendee, MeetingSnapshot, SnapshotMode, SnapshotStatus
 
 UTC = dt.UTC
@@ -58,6 +63,33 @@ class FeedInfo:
     uid_scope: str = ""  # inspection slug: keeps UIDs unique across inspections
 
 
+@dataclass(frozen=True)
+class Audience:
+    """What one subscriber may read of the meetings their feed holds (see `redactor`)."""
+
+    people: bool = True  # inspectors' and attendees' names and roles
+    details: bool = True  # purpose, families attending, what to bring
+    child_ids: frozenset[str] | None = None  # None: every child ID; otherwise only these
+    teams: bool = True  # Teams links ...
+    invitee: tuple[str, str] | None = None  # ... only on meetings this (kind, ref) attends
+    contact: str = ""  # whom to call about the booking: "Name (role), phone, email"
+
+
+EVERYTHING = Audience()
+
+
+def for_building(contact: str = "") -> Audience:
+    """Room and venue feeds go to building staff: title, time, place and a contact only."""
+    return Audience(
+        people=False, details=False, child_ids=frozenset(), teams=False, contact=contact
+    )
+
+
+def for_person(kind: str, ref: str, child_ids: Iterable[str] = ()) -> Audience:
+    """A person's own meetings: child IDs only of the children they work with or manage."""
+    return Audience(child_ids=frozenset(child_ids), invitee=(kind, ref))
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "none"
 
@@ -72,8 +104,9 @@ def venue_key(meeting: MeetingSnapshot) -> str:
 
 
 # -- which meetings each feed holds ---------------------------------------------------------
-def attended_by(ref: str) -> Callable[[MeetingSnapshot], bool]:
-    return lambda m: m.involves(ref)
+def attended_by(kind: str, ref: str) -> Callable[[MeetingSnapshot], bool]:
+    """Meetings this inspector or person attends: kind and ref together, never ref alone."""
+    return lambda m: m.involves(kind, ref)
 
 
 def in_room(key: str) -> Callable[[MeetingSnapshot], bool]:
@@ -82,6 +115,46 @@ def in_room(key: str) -> Callable[[MeetingSnapshot], bool]:
 
 def at_venue(key: str) -> Callable[[MeetingSnapshot], bool]:
     return lambda m: bool(key) and venue_key(m) == key
+
+
+# -- what each subscriber may read ------------------------------------------------------------
+def redactor(
+    audience: Audience, known_ids: Iterable[str] = ()
+) -> Callable[[MeetingSnapshot], MeetingSnapshot]:
+    """A function giving each meeting as `audience` may read it.
+
+    `known_ids` are every child ID of the release: one named in a title or purpose is withheld
+    there too, even on a meeting whose own list does not carry it.
+    """
+    if audience == EVERYTHING:
+        return lambda m: m  # the whole-inspection and inspectors' feeds: nothing to take out
+    allowed = audience.child_ids
+    withheld = frozenset() if allowed is None else frozenset(known_ids) - allowed
+
+    def one(meeting: MeetingSnapshot) -> MeetingSnapshot:
+        own = frozenset() if allowed is None else frozenset(meeting.child_ids) - allowed
+        hidden = withheld | own
+
+        def scrub(text: str) -> str:
+            # the calendar pages' rule too: "Case discussion: child [ID hidden]"
+            return hide_child_ids(text, hidden)
+
+        teams = audience.teams and (audience.invitee is None or meeting.involves(*audience.invitee))
+        # A link is not text to scrub: one that names a withheld child is withheld whole.
+        teams = teams and scrub(meeting.teams_url) == meeting.teams_url
+        return replace(
+            meeting,
+            title=scrub(meeting.title),
+            purpose=scrub(meeting.purpose) if audience.details else "",
+            what_to_bring=scrub(meeting.what_to_bring) if audience.details else "",
+            family_count=meeting.family_count if audience.details else 0,
+            inspectors=meeting.inspectors if audience.people else (),
+            attendees=meeting.attendees if audience.people else (),
+            child_ids=tuple(c for c in meeting.child_ids if c not in hidden),
+            teams_url=meeting.teams_url if teams else "",
+        )
+
+    return one
 
 
 # -- text -----------------------------------------------------------------------------------
@@ -96,7 +169,7 @@ def location(meeting: MeetingSnapshot) -> str:
     return ", ".join(b for b in bits if b)
 
 
-def description(meeting: MeetingSnapshot) -> str:
+def description(meeting: MeetingSnapshot, contact: str = "") -> str:
     lines: list[str] = []
     if meeting.status == SnapshotStatus.CANCELLED:
         lines += ["CANCELLED", ""]
@@ -118,6 +191,8 @@ def description(meeting: MeetingSnapshot) -> str:
     lines.append(f"Where: {MODE_LABEL[meeting.mode]}: {location(meeting)}")
     if meeting.teams_url and meeting.mode != SnapshotMode.TEAMS:
         lines.append(f"Teams: {meeting.teams_url}")
+    if contact:
+        lines.append(f"Contact: {contact}")
     if meeting.release:
         lines.append(f"Timetable release v{meeting.release}")
     return "\n".join(lines).strip()
@@ -136,7 +211,7 @@ def meeting_uid(meeting: MeetingSnapshot, scope: str = "") -> str:
     return f"{scope}.{meeting.uid}@{UID_DOMAIN}" if scope else f"{meeting.uid}@{UID_DOMAIN}"
 
 
-def meeting_event(meeting: MeetingSnapshot, info: FeedInfo) -> Event:
+def meeting_event(meeting: MeetingSnapshot, info: FeedInfo, contact: str = "") -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting, info.uid_scope))
     event.add("dtstamp", _utc(info.stamp))
@@ -148,7 +223,7 @@ def meeting_event(meeting: MeetingSnapshot, info: FeedInfo) -> Event:
     where = location(meeting)
     if where:
         event.add("location", where)
-    event.add("description", description(meeting))
+    event.add("description", description(meeting, contact))
     if meeting.teams_url:
         event.add("url", meeting.teams_url)
     event.add("categories", [MODE_LABEL[meeting.mode]])
@@ -209,11 +284,14 @@ def meetings_feed(
     meetings: Sequence[MeetingSnapshot],
     info: FeedInfo,
     include: Callable[[MeetingSnapshot], bool] | None = None,
+    audience: Audience = EVERYTHING,
 ) -> bytes:
-    """One calendar of the meetings `include` selects (all of them when None)."""
+    """One calendar of the meetings `include` selects (all of them when None), as `audience`
+    may read them."""
     cal = new_calendar(info)
+    shown = redactor(audience, (c for m in meetings for c in m.child_ids))
     for meeting in _ordered(m for m in meetings if include is None or include(m)):
-        cal.add_component(meeting_event(meeting, info))
+        cal.add_component(meeting_event(shown(meeting), info, audience.contact))
     return cal.to_ical()
 
 

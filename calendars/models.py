@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from inspections.audit import audit_history
+
 
 class FeedKind(models.TextChoices):
     INSPECTOR = "inspector", "Inspector's diary"
@@ -38,8 +40,13 @@ class FeedToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     regenerated_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # showing a link changes nothing else; this makes "shown" a change the audit trail keeps
+    last_shown_at = models.DateTimeField(null=True, blank=True)
 
     objects = FeedTokenQuerySet.as_manager()
+    # never the salt or the hash: together with SECRET_KEY the salt would rebuild the link
+    history = audit_history(excluded_fields=["salt", "secret_hash"])
+    audit_kind = "feed link"  # what the audit trail calls one
 
     class Meta:
         ordering = ["kind", "label"]

@@ -90,8 +90,9 @@ def on_date(meetings: Iterable[MeetingSnapshot], day: dt.date) -> list[MeetingSn
     return [m for m in meetings if local_date(m.start) == day]
 
 
-def for_ref(meetings: Iterable[MeetingSnapshot], ref: str) -> list[MeetingSnapshot]:
-    return [m for m in meetings if m.involves(ref)]
+def for_ref(meetings: Iterable[MeetingSnapshot], kind: str, ref: str) -> list[MeetingSnapshot]:
+    """Meetings of one inspector or person ("inspector" | "person"): kind and ref together."""
+    return [m for m in meetings if m.involves(kind, ref)]
 
 
 def for_room(meetings: Iterable[MeetingSnapshot], key: str) -> list[MeetingSnapshot]:

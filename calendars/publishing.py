@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from calendars import feeds, sources
 from calendars.models import FeedKind, FeedToken
 from inspections.models import Inspection
+from scheduling.snapshots import MeetingSnapshot
 
 
 @dataclass(frozen=True)
@@ -19,14 +21,25 @@ class RenderedFeed:
     filename: str
 
 
-def _filter(kind: str, ref: str):  # type: ignore[no-untyped-def]
+def _filter(kind: str, ref: str) -> Callable[[MeetingSnapshot], bool] | None:
     if kind in (FeedKind.INSPECTOR, FeedKind.PERSON):
-        return feeds.attended_by(ref)
+        return feeds.attended_by(kind, ref)  # kind too: a person's ref may equal an inspector's
     if kind == FeedKind.ROOM:
         return feeds.in_room(ref)
     if kind == FeedKind.VENUE:
         return feeds.at_venue(ref)
     return None  # the whole inspection
+
+
+def _audience(
+    inspection: Inspection, kind: str, ref: str, meetings: list[MeetingSnapshot]
+) -> feeds.Audience:
+    """What this kind of subscriber may read (inspectors and the whole inspection: all of it)."""
+    if kind in (FeedKind.ROOM, FeedKind.VENUE):
+        return feeds.for_building(sources.contact(inspection))
+    if kind == FeedKind.PERSON:
+        return feeds.for_person(kind, ref, sources.child_ids_known_to(inspection, ref, meetings))
+    return feeds.EVERYTHING
 
 
 def render(inspection: Inspection, kind: str, ref: str, label: str) -> RenderedFeed:
@@ -53,7 +66,12 @@ def render(inspection: Inspection, kind: str, ref: str, label: str) -> RenderedF
             description=f"Inspection timetable, {version}",
             uid_scope=inspection.slug,
         )
-        body = feeds.meetings_feed(meetings, info, include=_filter(kind, ref))
+        body = feeds.meetings_feed(
+            meetings,
+            info,
+            include=_filter(kind, ref),
+            audience=_audience(inspection, kind, ref, meetings),
+        )
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     filename = f"{inspection.slug}-{kind}{'-' + feeds.slug(ref) if ref else ''}.ics"
     return RenderedFeed(body=body, etag=etag, last_modified=stamp, filename=filename)

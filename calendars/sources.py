@@ -8,13 +8,23 @@ them for hand-made snapshots).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from calendars.feeds import Deadline, room_key, slug, venue_key
 from calendars.models import FeedKind
-from inspections.models import Inspection, Inspector, Person, Task, TaskStatus
+from inspections.models import (
+    Inspection,
+    Inspector,
+    Person,
+    PersonKind,
+    PersonRole,
+    Task,
+    TaskStatus,
+)
 from scheduling import releases
-from scheduling.models import Room, Venue
+from scheduling.models import MeetingType, Room, Venue
 from scheduling.snapshots import MeetingSnapshot
 
 
@@ -70,6 +80,53 @@ def deadlines(inspection: Inspection) -> list[Deadline]:
             )
         )
     return out
+
+
+def contact(inspection: Inspection) -> str:
+    """Whom building staff call about a booking: the inspection coordinator (else the first of
+    the project team), by name, phone and email. Never anyone's child data."""
+    team = Person.objects.filter(inspection=inspection, kind=PersonKind.PROJECT_TEAM)
+    person = team.filter(role=PersonRole.COORDINATOR).first() or team.first()
+    if person is None:
+        return ""
+    what = person.get_role_display() if person.role else person.job_title
+    name = f"{person.full_name} ({what})" if what else person.full_name
+    return ", ".join(bit for bit in (name, person.phone, person.email) if bit)
+
+
+def _is_team_manager(person: Person) -> bool:
+    # The people list has no "manages" link: a manager is named so in the job title, and
+    # manages their own team ("Team manager", "Early help team manager", "IRO manager").
+    return bool(person.team) and "manager" in person.job_title.lower()
+
+
+def child_ids_known_to(
+    inspection: Inspection, ref: str, meetings: Iterable[MeetingSnapshot]
+) -> frozenset[str]:
+    """The child IDs a person (Person.ref) may read in their feed: the children they are the
+    allocated worker for, and those of workers in the team they manage.
+
+    The worker of a child is a council person at a case meeting about that child (a meeting
+    type that counts as a case: case discussions and visits, where inspectors meet the
+    allocated worker), in the same release the feed shows.
+    """
+    case_types = set(MeetingType.objects.filter(counts_as_case=True).values_list("key", flat=True))
+    workers: dict[str, set[str]] = defaultdict(set)  # child ID -> workers' refs
+    for m in meetings:
+        if m.meeting_type in case_types:
+            for a in m.attendees:
+                if a.kind == FeedKind.PERSON:
+                    for child in m.child_ids:
+                        workers[child].add(a.ref)
+    me = Person.objects.filter(inspection=inspection, ref=ref).first()
+    if me is None:
+        return frozenset()
+    mine = {ref}
+    if _is_team_manager(me):
+        mine |= set(
+            Person.objects.filter(inspection=inspection, team=me.team).values_list("ref", flat=True)
+        )
+    return frozenset(child for child, refs in workers.items() if refs & mine)
 
 
 def rooms_and_venues(

@@ -13,3 +13,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The test client and the browser tests' live server speak plain HTTP.
+SECURE_SSL_REDIRECT = False
+# Django's test client signs in without a request, which django-axes needs: the sign-in tests
+# (tests/test_sign_in.py) switch it on, as django-axes' documentation advises.
+AXES_ENABLED = False

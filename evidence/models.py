@@ -9,6 +9,8 @@ import datetime as dt
 
 from django.db import models
 
+from inspections.audit import audit_history
+
 # Deadlines hang off day numbers so moving day one re-dates them (domain brief, report 7.83-7.84).
 LIBRARY_DUE = (3, dt.time(12, 0))
 CASE_PACKS_DUE = (4, None)  # end of the working day
@@ -63,6 +65,7 @@ class LibraryDocument(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
     objects = LibraryDocumentQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["category", "title"]
@@ -123,6 +126,7 @@ class Audit(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AuditQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["-audit_date", "child_id"]
@@ -176,6 +180,7 @@ class DeepDive(models.Model):
     chosen_at = models.DateTimeField()
 
     objects = DeepDiveQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["child_id"]
@@ -240,6 +245,7 @@ class CasePackPart(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CasePackPartQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["deep_dive", "position"]

@@ -1,4 +1,4 @@
-"""Task progress from the evidence trackers (settings.TASK_PROGRESS_PROVIDERS).
+"""Task progress from the evidence trackers (planner.services.progress maps the keys).
 
 Each provider costs one query, so a day sheet stays at a fixed number of queries.
 """

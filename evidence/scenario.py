@@ -13,6 +13,7 @@ from itertools import cycle
 from typing import Any
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from evidence.models import (
     MAX_DEEP_DIVES,
@@ -26,6 +27,7 @@ from evidence.models import (
 )
 from evidence.services.audits import audit_ref, period_start, write_audits
 from evidence.services.library import document_ref
+from inspections.audit import bulk_history
 from inspections.calendar import is_working_day, to_utc
 from inspections.childids import CHILD_ID_RULE, is_child_id
 from inspections.models import Inspection, Person
@@ -105,7 +107,7 @@ def _load_library(
             f"but the categories list {len(listed)}."
         )
     rng.shuffle(statuses)
-    at = _moment(inspection, snapshot["day"], snapshot["time"])
+    at = ctx.at_most_now(_moment(inspection, snapshot["day"], snapshot["time"]))
     notes = {
         DocumentStatus.REQUESTED: "Chased with the owner on day 2.",
         DocumentStatus.RECEIVED: "Received; waiting for quality assurance.",
@@ -131,12 +133,13 @@ def _load_library(
                 setattr(document, key, value)
             document.updated_at = now
             changed.append(document)
-    LibraryDocument.objects.bulk_create(new, batch_size=500)
+    bulk_create_with_history(new, LibraryDocument, batch_size=500)
     LibraryDocument.objects.bulk_update(
         changed,
         ["title", "category", "owner", "status", "notes", "status_changed_at", "updated_at"],
         batch_size=500,
     )
+    bulk_history(LibraryDocument, changed)  # none when a reload changes nothing
     return len(listed)
 
 
@@ -191,8 +194,8 @@ def _load_deep_dives(
     if len(chosen) > MAX_DEEP_DIVES:
         raise DomainError(f"scenario.toml: {len(chosen)} deep dives; inspectors choose up to 12.")
     spec = ctx.read_toml("audits.toml")["deep_dives"]
-    chosen_at = _moment(inspection, spec["chosen_day"], spec["chosen_time"])
-    snapshot = _moment(inspection, spec["snapshot_day"], spec["snapshot_time"])
+    snapshot = ctx.at_most_now(_moment(inspection, spec["snapshot_day"], spec["snapshot_time"]))
+    chosen_at = min(_moment(inspection, spec["chosen_day"], spec["chosen_time"]), snapshot)
     collators = [_person(people, r, "audits.toml") for r in spec["collators"]]
     signers = [_person(people, r, "audits.toml") for r in spec["qa_signers"]]
     audits: dict[str, Audit] = {}

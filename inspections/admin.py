@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from inspections.models import Inspection, Inspector, Person, Task
+from inspections.history_admin import register_history_admins
+from inspections.models import Inspection, Inspector, Membership, Person, Task
 
 
 @admin.register(Inspection)
@@ -42,3 +43,16 @@ class TaskAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "inspection"]
     filter_horizontal = ["depends_on"]
     raw_id_fields = ["owner"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "person", "inspection"]
+    list_filter = ["inspection", "role"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user", "person", "inspection"]
+    raw_id_fields = ["user", "person"]
+
+
+# The history tables of the audit trail, read-only; the admin loads every app's models first.
+register_history_admins(admin.site)

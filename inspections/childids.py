@@ -7,6 +7,7 @@ at least one digit (so a name such as JANESMITH is refused), no spaces, at most 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 CHILD_ID_MAX_LENGTH = 32
 CHILD_ID = re.compile(r"(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
@@ -27,3 +28,17 @@ def child_id_problem(text: str) -> str | None:
     if not text:
         return "Enter a child ID"
     return f"Enter a child ID, not a name: {CHILD_ID_RULE}"
+
+
+HIDDEN_CHILD_ID = "[ID hidden]"
+
+
+def hide_child_ids(text: str, hidden: Collection[str], replacement: str = HIDDEN_CHILD_ID) -> str:
+    """`text` with each of the `hidden` child IDs replaced wherever no letter or digit touches
+    it (so C10 stays inside C104233, but goes from a ref such as debrief-C10). Child IDs hold
+    no HTML-special character, so this is safe on a rendered page."""
+    if not hidden or not text:
+        return text
+    # longest first, so CH-10 never eats the start of CH-100234
+    alternatives = "|".join(re.escape(c) for c in sorted(hidden, key=len, reverse=True))
+    return re.sub(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", replacement, text)

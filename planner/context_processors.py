@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
-from planner.navigation import inspection_slug, nav_items
+from planner.navigation import evidence_nav, inspection_slug, nav_items
 
 
 def council(request: HttpRequest) -> dict[str, object]:
@@ -14,5 +14,8 @@ def council(request: HttpRequest) -> dict[str, object]:
     slug = inspection_slug(request)
     if slug and getattr(request, "user", None) and request.user.is_authenticated:
         context["nav_slug"] = slug
-        context["nav_items"] = nav_items(slug, request.path)
+        # the role the page's inspection_for found: no query of its own
+        role = getattr(request, "inspection_role", None)
+        context["nav_items"] = nav_items(slug, request.path, role)
+        context["evidence_nav"] = evidence_nav(slug, role)
     return context

@@ -76,6 +76,8 @@ class TaskStatusForm(GovForm):
     status = forms.ChoiceField(label="Status", choices=TaskStatus.choices)
     next = forms.CharField(label="Return to", required=False, max_length=500)
     show_owner = forms.BooleanField(required=False)
+    # the day sheet the row is on, so the row comes back judged as that page judges it
+    day = WholeNumberField(label="Day", min_value=-DAYS_BEFORE, max_value=9999, required=False)
 
     def clean_next(self) -> str:
         target = self.cleaned_data.get("next", "")
@@ -83,6 +85,10 @@ class TaskStatusForm(GovForm):
 
 
 class SearchForm(GovForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "search-%s")
+        super().__init__(*args, **kwargs)
+
     q = forms.CharField(
         label="Search",
         min_length=MIN_SEARCH,
@@ -97,6 +103,8 @@ class SearchForm(GovForm):
 
 
 class NewInspectionForm(GovForm):
+    # blank and over-long values are the service's rules (check_new_inspection), so the page
+    # and a script get the same messages; the form refuses what no rule should see (NUL bytes)
     local_authority = forms.CharField(label="Local authority", required=False, max_length=500)
     title = forms.CharField(label="Title", required=False, max_length=500)
     slug = forms.CharField(label="Slug", required=False, max_length=500)

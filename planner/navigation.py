@@ -1,4 +1,5 @@
-"""The inspection's service navigation. Needs only the slug in the URL: no query."""
+"""The inspection's service navigation. Needs only the slug in the URL and the role the page's
+inspection lookup found (request.inspection_role): no query."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+
+from inspections.models import Role
 
 # Label, URL name (each takes the inspection slug), and the first path segments under
 # /inspections/<slug>/ that belong to the section.
@@ -24,6 +27,10 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("Rooms", "scheduling:rooms", ("rooms",)),
     ("Search", "planner:search", ("search",)),
 ]
+# Shown only to the roles that may open them.
+RESTRICTED: list[tuple[str, str, tuple[str, ...], Role]] = [
+    ("History", "planner:history", ("history",), Role.COORDINATOR),
+]
 
 
 @dataclass(frozen=True)
@@ -33,11 +40,16 @@ class NavItem:
     current: bool
 
 
-def nav_items(slug: str, path: str) -> list[NavItem]:
+def nav_items(slug: str, path: str, role: Role | None = None) -> list[NavItem]:
     base = f"/inspections/{slug}/"
     section = path[len(base) :].split("/", 1)[0] if path.startswith(base) else None
     items = []
-    for label, name, sections in NAV:
+    allowed = [
+        (label, name, sections)
+        for label, name, sections, need in RESTRICTED
+        if role and role.allows(need)
+    ]
+    for label, name, sections in [*NAV, *allowed]:
         url = reverse(name, kwargs={"slug": slug})
         items.append(NavItem(label, url, section in sections))
     return items
@@ -49,3 +61,28 @@ def inspection_slug(request: HttpRequest) -> str | None:
         return None
     slug = match.kwargs.get("slug")
     return slug if isinstance(slug, str) else None
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    label: str
+    url: str
+    key: str  # the page's `section`, to mark the current one
+
+
+def evidence_nav(slug: str, role: Role | None) -> list[EvidenceLink]:
+    """The evidence trackers' own menu, across the evidence and Annexe A apps: the top app
+    builds it, so neither of those apps links to the other. Audits and deep dives list child
+    IDs: the project team's."""
+    links = [
+        EvidenceLink("Annexe A", reverse("annex_a:tracker", args=[slug]), "annex_a"),
+        EvidenceLink("Library", reverse("evidence:library", args=[slug]), "library"),
+    ]
+    if role is not None and role.allows(Role.PROJECT_TEAM):
+        links += [
+            EvidenceLink("Audits", reverse("evidence:audits", args=[slug]), "audits"),
+            EvidenceLink(
+                "Deep-dive children", reverse("evidence:deep-dives", args=[slug]), "deep_dives"
+            ),
+        ]
+    return links

@@ -31,4 +31,10 @@ urlpatterns = [
     path("inspections/<slug:slug>/tasks/<int:pk>/status/", views.task_status, name="task-status"),
     path("inspections/<slug:slug>/settings/", views.inspection_settings, name="settings"),
     path("inspections/<slug:slug>/search/", views.search_page, name="search"),
+    path("inspections/<slug:slug>/history/", views.history, name="history"),
+    path(
+        "inspections/<slug:slug>/history/export.xlsx",
+        views.history_export,
+        name="history-export",
+    ),
 ]

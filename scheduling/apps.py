@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from inspections.signals import day_one_moved
+
 
 class SchedulingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -7,8 +9,7 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         # a lower app tells this one through a signal: day one moved, placements follow
-        from inspections.signals import day_one_moved  # noqa: PLC0415 - apps load before models
-        from scheduling.planning import (  # noqa: PLC0415 - models are ready only now
+        from scheduling.planning import (  # noqa: PLC0415 - it imports models: loaded only now
             clear_placements_after_day_one_moved,
         )
 

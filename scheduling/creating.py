@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
+from inspections.access import require
+from inspections.audit import batch
 from inspections.childids import is_child_id
-from inspections.models import Inspection, Inspector, Person
+from inspections.models import Inspection, Inspector, Person, Role
 from inspections.services.errors import InvalidFields
 from scheduling.models import (
     InspectorRule,
@@ -113,8 +116,10 @@ def _check_window(
 
 
 @transaction.atomic
-def add_meeting(inspection: Inspection, new: NewMeeting) -> Meeting:
+@batch()  # the meeting and the people in it make one history row
+def add_meeting(inspection: Inspection, new: NewMeeting, *, actor: Any = None) -> Meeting:
     """Create a draft, unplaced meeting; blank duration, mode, rule and times take the type's."""
+    require(actor, inspection, Role.PROJECT_TEAM)
     mtype = new.meeting_type
     mode = new.mode or mtype.mode
     rule = new.inspector_rule or mtype.inspector_rule

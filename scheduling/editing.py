@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 
+from inspections.access import require
+from inspections.audit import batch, record_change
 from inspections.calendar import to_utc
-from inspections.models import Inspection, Inspector
+from inspections.models import Inspection, Inspector, Role
 from inspections.services.errors import DomainError
 from scheduling import solver
 from scheduling.models import (
@@ -94,9 +97,15 @@ def check_proposal(meeting: Meeting, proposal: Proposal) -> list[Violation]:
 
 @transaction.atomic
 def move_meeting(
-    meeting: Meeting, proposal: Proposal, *, opened_version: int, confirm: bool = False
+    meeting: Meeting,
+    proposal: Proposal,
+    *,
+    opened_version: int,
+    confirm: bool = False,
+    actor: Any = None,
 ) -> Meeting:
     """Save a by-hand placement if it breaks no hard rule and nobody changed it meanwhile."""
+    require(actor, meeting.inspection, Role.PROJECT_TEAM)
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if current.version != opened_version:
         raise StaleMeeting(STALE_MESSAGE.format(now=current.version, opened=opened_version))
@@ -110,24 +119,29 @@ def move_meeting(
         if confirm or current.status == MeetingStatus.CONFIRMED
         else MeetingStatus.PLANNED
     )
-    updated = Meeting.objects.filter(pk=current.pk, version=opened_version).update(
-        start=proposal.start,
-        end=end,
-        room=proposal.room if current.mode == Mode.IN_PERSON else None,
-        placed_venue=venue if current.mode != Mode.TEAMS else None,
-        status=status,
-        version=F("version") + 1,
-    )
-    if updated != 1:  # belt and braces: the row lock makes this unreachable on PostgreSQL
-        raise StaleMeeting(STALE_MESSAGE.format(now="newer", opened=opened_version))
-    current.refresh_from_db()
-    current.assigned_inspectors.set(proposal.inspectors)
+    with batch():  # the new slot and inspectors make one history row
+        updated = Meeting.objects.filter(pk=current.pk, version=opened_version).update(
+            start=proposal.start,
+            end=end,
+            room=proposal.room if current.mode == Mode.IN_PERSON else None,
+            placed_venue=venue if current.mode != Mode.TEAMS else None,
+            status=status,
+            version=F("version") + 1,
+        )
+        if updated != 1:  # belt and braces: the row lock makes this unreachable on PostgreSQL
+            raise StaleMeeting(STALE_MESSAGE.format(now="newer", opened=opened_version))
+        current.refresh_from_db()
+        current.assigned_inspectors.set(proposal.inspectors)
+        record_change(current)  # the conditional UPDATE sends no signal
     return current
 
 
 @transaction.atomic
-def set_status(meeting: Meeting, status: MeetingStatus, *, opened_version: int) -> Meeting:
+def set_status(
+    meeting: Meeting, status: MeetingStatus, *, opened_version: int, actor: Any = None
+) -> Meeting:
     """Confirm, un-confirm (planned) or cancel a meeting, with the same version check."""
+    require(actor, meeting.inspection, Role.PROJECT_TEAM)
     if status not in BY_HAND_STATUSES:
         raise DomainError("A meeting can only be set to planned, confirmed or cancelled by hand.")
     if status == MeetingStatus.CONFIRMED and meeting.start is None:
@@ -142,6 +156,7 @@ def set_status(meeting: Meeting, status: MeetingStatus, *, opened_version: int) 
         now = Meeting.objects.filter(pk=meeting.pk).values_list("version", flat=True).first()
         raise StaleMeeting(STALE_MESSAGE.format(now=now, opened=opened_version))
     meeting.refresh_from_db()
+    record_change(meeting)  # the conditional UPDATE sends no signal
     return meeting
 
 
@@ -160,8 +175,11 @@ def mark_inspector_absent(
     inspector: Inspector,
     day: int,
     reason: UnavailabilityReason = UnavailabilityReason.SICK,
+    *,
+    actor: Any = None,
 ) -> Unavailability:
     """An inspector off for a whole working day (illness, say); re-plan afterwards."""
+    require(actor, inspection, Role.PROJECT_TEAM)
     if inspector.inspection_id != inspection.pk:
         raise DomainError(f"{inspector} is not on the team of {inspection.title}.")
     last = inspection.calendar.last_day

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from inspections.access import inspection_for
-from inspections.models import Inspection
+from inspections.models import Inspection, Role
 from inspections.services.errors import DomainError
 from scheduling import editing
 from scheduling.forms import AbsenceForm, PlanStartForm, PublishForm, field_values
@@ -18,6 +18,7 @@ from scheduling.models import Meeting, PlanRun, UnavailabilityReason
 from scheduling.planning import check_draft
 from scheduling.releases import draft_changes, latest_release, publish
 from scheduling.runs import start_plan_run
+from scheduling.visibility import render_hiding_child_ids
 
 
 def _plan_page(
@@ -50,8 +51,9 @@ def _plan_page(
         {"meeting": m, "release": published.get(m.pk), "change": changed_ids.get(m.pk, "")}
         for m in meetings
     ]
-    return render(
+    return render_hiding_child_ids(
         request,
+        inspection,
         "scheduling/plan.html",
         {
             "inspection": inspection,
@@ -76,19 +78,19 @@ def _plan_page(
 
 @login_required
 def plan_page(request: HttpRequest, slug: str) -> HttpResponse:
-    return _plan_page(request, inspection_for(request, slug))
+    return _plan_page(request, inspection_for(request, slug, need=Role.VIEWER))
 
 
 @login_required
 @require_POST
 def plan_start(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     form = PlanStartForm(request.POST)
     if not form.is_valid():
         return _plan_page(request, inspection, start_form=form)
     limit, seed, fresh = form.values()
     try:
-        start_plan_run(inspection, user=request.user, time_limit=limit, seed=seed, fresh=fresh)
+        start_plan_run(inspection, actor=request.user, time_limit=limit, seed=seed, fresh=fresh)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -99,20 +101,26 @@ def plan_start(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def plan_run(request: HttpRequest, slug: str, run_pk: int) -> HttpResponse:
     """htmx poll target: a run's progress (stops polling once it has finished)."""
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     run = get_object_or_404(PlanRun, pk=run_pk, inspection=inspection)
-    return render(request, "scheduling/_plan_run.html", {"run": run, "inspection": inspection})
+    return render_hiding_child_ids(
+        request, inspection, "scheduling/_plan_run.html", {"run": run, "inspection": inspection}
+    )
 
 
 @login_required
 @require_POST
 def absence(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     form = AbsenceForm(inspection, request.POST)
     if form.is_valid():
         try:
             record = editing.mark_inspector_absent(
-                inspection, form.cleaned_data["inspector"], form.cleaned_data["day"], form.reason()
+                inspection,
+                form.cleaned_data["inspector"],
+                form.cleaned_data["day"],
+                form.reason(),
+                actor=request.user,
             )
         except DomainError as exc:
             form.add_domain_error(exc, field="day")
@@ -129,8 +137,9 @@ def _releases_page(
 ) -> HttpResponse:
     if form is None:
         form = PublishForm()
-    return render(
+    return render_hiding_child_ids(
         request,
+        inspection,
         "scheduling/releases.html",
         {
             "inspection": inspection,
@@ -145,18 +154,18 @@ def _releases_page(
 
 @login_required
 def releases(request: HttpRequest, slug: str) -> HttpResponse:
-    return _releases_page(request, inspection_for(request, slug))
+    return _releases_page(request, inspection_for(request, slug, need=Role.VIEWER))
 
 
 @login_required
 @require_POST
 def release_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.COORDINATOR)
     form = PublishForm(request.POST)
     if not form.is_valid():
         return _releases_page(request, inspection, form)
     try:
-        release = publish(inspection, user=request.user, notes=form.cleaned_data["notes"])
+        release = publish(inspection, actor=request.user, notes=form.cleaned_data["notes"])
     except DomainError as exc:
         messages.error(request, str(exc))
     else:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from inspections.audit import batch, record_change
 from inspections.calendar import LONDON
 from inspections.models import Inspection
 from inspections.services.errors import DomainError
@@ -114,6 +115,7 @@ def _people_of(meeting: Meeting, extra_inspectors: list[str] | None = None) -> l
 
 
 @transaction.atomic
+@batch()  # one history row per meeting moved: its new slot and inspectors together
 def apply_solution(
     inspection: Inspection,
     problem: Problem,
@@ -303,6 +305,7 @@ def clear_placements_after_day_one_moved(inspection: Inspection, **kwargs: objec
     plan places everything again (confirmed meetings too: their agreed date no longer exists).
     """
     meetings = Meeting.objects.for_inspection(inspection).active()
+    ids = list(meetings.values_list("pk", flat=True))
     Meeting.assigned_inspectors.through.objects.filter(meeting__in=meetings).delete()
     meetings.update(
         start=None,
@@ -312,6 +315,9 @@ def clear_placements_after_day_one_moved(inspection: Inspection, **kwargs: objec
         status=MeetingStatus.DRAFT,
         version=F("version") + 1,
     )
+    with batch():  # the UPDATE sends no signal: each meeting's history row, written after it
+        for meeting in Meeting.objects.filter(pk__in=ids):
+            record_change(meeting)
 
 
 def why_unplaced(meeting: Meeting) -> list[str]:

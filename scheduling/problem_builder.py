@@ -36,7 +36,7 @@ POOL_ROLES = (InspectorRole.LEAD, InspectorRole.TEAM)
 
 
 def max_case_meetings() -> int:
-    return int(getattr(settings, "SCHEDULING_MAX_CASE_MEETINGS_PER_DAY", 4))
+    return int(settings.SCHEDULING_MAX_CASE_MEETINGS_PER_DAY)
 
 
 def room_id(pk: int) -> str:

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from inspections.models import Inspection
+from inspections.access import require
+from inspections.models import Inspection, Role
 from inspections.services.errors import DomainError
 from scheduling.models import Meeting, MeetingStatus, Mode, Release, ReleaseMeeting
 from scheduling.planning import check_draft, describe_slot
@@ -168,8 +169,10 @@ def _release_rows(release: Release | None) -> dict[int, dict[str, Any]]:
 
 
 @transaction.atomic
-def publish(inspection: Inspection, *, user: Any = None, notes: str = "") -> Release:
-    """Publish the draft as the next release, with its changelog against the last one."""
+def publish(inspection: Inspection, *, actor: Any = None, notes: str = "") -> Release:
+    """Publish the draft as the next release, with its changelog against the last one.
+    Coordinators only (`actor=None` is the system): it reaches every subscriber's calendar."""
+    require(actor, inspection, Role.COORDINATOR)
     # Lock the inspection row so two coordinators cannot both publish "v3".
     Inspection.objects.select_for_update().get(pk=inspection.pk)
     violations, unplaced = check_draft(inspection)
@@ -199,7 +202,7 @@ def publish(inspection: Inspection, *, user: Any = None, notes: str = "") -> Rel
         inspection=inspection,
         number=number,
         published_at=timezone.now(),
-        published_by=user,
+        published_by=actor if actor is not None and actor.is_authenticated else None,
         notes=notes,
         changelog=changelog,
     )

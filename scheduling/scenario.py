@@ -7,6 +7,7 @@ transaction. Idempotent (update_or_create on refs) and deterministic (ctx.rng("m
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from typing import Any
 
@@ -279,6 +280,12 @@ def _debrief_specs(
 
 
 class _MeetingWriter:
+    def _teams_link(self, ref: str) -> str:
+        """An opaque meeting link: a ref such as debrief-C104233 names a child, and a link is
+        shared more widely than the meeting's child IDs are."""
+        token = hashlib.sha256(f"{self.inspection.slug}:{ref}".encode()).hexdigest()[:16]
+        return self.teams_url.format(ref=token)
+
     def __init__(self, inspection: Inspection, venues: dict[str, Venue], teams_url: str):
         self.inspection = inspection
         self.venues = venues
@@ -327,7 +334,7 @@ class _MeetingWriter:
                 "preferred_time": mtype.preferred_time,
                 "venue": self.venues.get(venue_ref) if venue_ref else None,
                 "equipment": list(spec.get("equipment", mtype.equipment)),
-                "teams_url": self.teams_url.format(ref=spec["ref"]) if mode == Mode.TEAMS else "",
+                "teams_url": self._teams_link(spec["ref"]) if mode == Mode.TEAMS else "",
             },
         )
         meeting.required_inspectors.set(named)

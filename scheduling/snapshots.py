@@ -59,5 +59,9 @@ class MeetingSnapshot:
     def venue_id(self) -> str:
         return self.venue
 
-    def involves(self, ref: str) -> bool:
-        return any(a.ref == ref for a in (*self.inspectors, *self.attendees))
+    def involves(self, kind: str, ref: str) -> bool:
+        """Whether this inspector or person ("inspector" | "person", and ref) attends.
+
+        Kind and ref together: a partner imported with an inspector's ref is not that inspector.
+        """
+        return any(a.kind == kind and a.ref == ref for a in (*self.inspectors, *self.attendees))

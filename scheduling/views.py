@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from inspections.access import inspection_for
 from inspections.calendar import LONDON, local_date, to_utc
-from inspections.models import Inspection
+from inspections.history import changes_of
+from inspections.models import Inspection, Role
 from inspections.services.errors import DomainError
 from scheduling import creating, editing
 from scheduling.forms import (
@@ -40,6 +41,7 @@ from scheduling.models import (
 )
 from scheduling.planning import why_unplaced
 from scheduling.runs import start_plan_run
+from scheduling.visibility import render_hiding_child_ids, sees_child_ids_of
 
 # "Plan it now" on a new meeting: a re-plan from the draft (fewest moves), kept short.
 REPLAN_SECONDS = 5.0
@@ -66,7 +68,7 @@ def _days(inspection: Inspection) -> range:
 
 @login_required
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     form = MeetingFilterForm(inspection, request.GET)
     valid = form.is_valid()
     chosen = form.cleaned_data  # the filters that parsed; a refused one filters nothing
@@ -81,8 +83,9 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     if chosen.get("status"):
         qs = qs.filter(status=chosen["status"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
+    return render_hiding_child_ids(
         request,
+        inspection,
         "scheduling/meeting_list.html",
         {
             "inspection": inspection,
@@ -105,12 +108,16 @@ def _detail_page(
     meeting: Meeting,
     status_form: MeetingStatusForm | None = None,
 ) -> HttpResponse:
-    return render(
+    shown = sees_child_ids_of(request.user, meeting)
+    return render_hiding_child_ids(
         request,
+        inspection,
         "scheduling/meeting_detail.html",
         {
             "inspection": inspection,
             "meeting": meeting,
+            "child_ids_shown": shown,
+            "history": changes_of(meeting, child_ids=shown),
             "day": _day_of(inspection, meeting),
             "reasons": why_unplaced(meeting),
             "run": PlanRun.objects.filter(inspection=inspection).in_progress().first(),
@@ -122,7 +129,7 @@ def _detail_page(
 
 @login_required
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     return _detail_page(request, inspection, _meeting(inspection, pk))
 
 
@@ -164,12 +171,12 @@ def _new_page(
 
 @login_required
 def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     if request.method == "POST":
         form = NewMeetingForm(inspection, request.POST)
         if form.is_valid():
             try:
-                meeting = creating.add_meeting(inspection, form.new_meeting())
+                meeting = creating.add_meeting(inspection, form.new_meeting(), actor=request.user)
             except DomainError as exc:
                 form.add_domain_error(exc, field="meeting_type")
             else:
@@ -192,10 +199,10 @@ def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def meeting_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """ "Plan it now": a re-plan from the draft that places it while moving as few as it can."""
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     meeting = _meeting(inspection, pk)
     try:
-        start_plan_run(inspection, user=request.user, time_limit=REPLAN_SECONDS)
+        start_plan_run(inspection, actor=request.user, time_limit=REPLAN_SECONDS)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("scheduling:meeting", slug=slug, pk=pk)
@@ -254,7 +261,7 @@ def _edit_page(
 
 @login_required
 def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     meeting = _meeting(inspection, pk)
     if request.method != "POST":
         initial = _placement_initial(inspection, meeting)
@@ -270,6 +277,7 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form.proposal(),
             opened_version=form.cleaned_data["version"],
             confirm=form.cleaned_data["confirm"],
+            actor=request.user,
         )
     except editing.PlanConflict as exc:
         return _edit_page(
@@ -295,7 +303,7 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def meeting_check(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """htmx: the rules the form's current values would break, without saving."""
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     meeting = _meeting(inspection, pk)
     form = PlacementForm(inspection, meeting, request.POST)
     ctx: dict[str, Any] = {"checked": True, "form": form}
@@ -311,7 +319,7 @@ def meeting_check(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     meeting = _meeting(inspection, pk)
     form = MeetingStatusForm(request.POST)
     if not form.is_valid():
@@ -321,6 +329,7 @@ def meeting_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             meeting,
             MeetingStatus(form.cleaned_data["status"]),
             opened_version=form.cleaned_data["version"],
+            actor=request.user,
         )
     except DomainError as exc:
         messages.error(request, str(exc))

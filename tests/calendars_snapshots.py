@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from calendars import sources
 from inspections.calendar import to_utc
+from inspections.models import Inspection, Inspector, Person
 from scheduling.snapshots import Attendee, MeetingSnapshot, SnapshotMode, SnapshotStatus
 
 LEAD = Attendee("insp-lead", "Alex Khan", "Lead inspector (HMI)", "inspector")
@@ -74,7 +76,6 @@ class FakeRelease:
 
 def install(monkeypatch, published, draft=None, number: int = 1, at: dt.datetime = PUBLISHED):
     """Serve hand-made snapshots in place of the timetabling work's releases."""
-    from calendars import sources
 
     monkeypatch.setattr(
         sources, "latest_release", lambda inspection: FakeRelease(number, at) if published else None
@@ -87,7 +88,6 @@ def install(monkeypatch, published, draft=None, number: int = 1, at: dt.datetime
 
 def small_inspection():
     """An inspection with the snapshots' inspectors and people (no scenario needed)."""
-    from inspections.models import Inspection, Inspector, Person
 
     inspection = Inspection.objects.create(
         slug="small-2025", title="Small ILACS", local_authority="Test", day_one=dt.date(2025, 6, 16)

@@ -2,8 +2,10 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test import Client
 
-from inspections.models import Inspection
+from inspections.models import Inspection, Membership, Person, Role
 
 
 @pytest.fixture
@@ -15,9 +17,29 @@ def scenario(db) -> Inspection:
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("coordinator", password="a-long-test-password")
+    """A superuser: every inspection, every action. Role rules have their own tests
+    (tests/test_access.py) through member_client."""
+    user = django_user_model.objects.create_user(
+        "coordinator", password="a-long-test-password", is_superuser=True
+    )
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def member_client(db, django_user_model):
+    """make(inspection, role, person=None) -> a signed-in Client of a new member with that role."""
+    made: list[Client] = []
+
+    def make(inspection: Inspection, role: Role, person: Person | None = None) -> Client:
+        user = django_user_model.objects.create_user(f"{role}-{len(made) + 1}")
+        Membership.objects.create(inspection=inspection, user=user, role=role, person=person)
+        member = Client()
+        member.force_login(user)
+        made.append(member)
+        return member
+
+    return make
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +51,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     stop PostgreSQL dropping the test database. End such sessions first.
     """
     yield
-    from django.db import connection
 
     if connection.vendor != "postgresql":
         return

@@ -18,3 +18,14 @@ def test_each_admin_list_renders_with_the_scenario(model, scenario, admin_client
     first = model._default_manager.first()
     if first is not None:
         assert admin_client.get(f"{url}{first.pk}/change/").status_code == 200
+
+
+def test_the_admin_is_for_superusers_only(db, client, django_user_model):
+    staff = django_user_model.objects.create_user("it-desk", password="x", is_staff=True)
+    client.force_login(staff)
+    response = client.get("/admin/inspections/inspection/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert client.get("/admin/").status_code == 302
+    staff.is_superuser = True
+    staff.save()
+    assert client.get("/admin/inspections/inspection/").status_code == 200

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from annex_a.checker import check_sources, load_spec
+from annex_a.checker import Source, check_sources, load_spec
 from annex_a.readers import open_upload
 from annex_a.sample import counts_for, sample_rows, write_workbook
 
@@ -210,7 +210,6 @@ def test_a_dependency_is_only_checked_when_both_lists_are_uploaded():
 
 
 def _source(name, headers, rows):
-    from annex_a.checker import Source
 
     return Source(name, enumerate([headers, *rows], start=1))
 

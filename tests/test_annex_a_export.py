@@ -11,6 +11,9 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from annex_a.models import AnnexAList
+from annex_a.sample import counts_for, write_sample_workbook
+from annex_a.services.checks import check_files_inline
+from annex_a.services.lists import annex_a_spec
 from inspections.exports.xlsx import Column, SheetSpec, render_workbook
 
 
@@ -159,9 +162,6 @@ def test_libreoffice_opens_the_export(scenario, tmp_path):
 
 
 def test_the_export_lists_the_latest_checks_findings_with_child_ids(scenario, tmp_path):
-    from annex_a.sample import counts_for, write_sample_workbook
-    from annex_a.services.checks import check_files_inline
-    from annex_a.services.lists import annex_a_spec
 
     buffer = io.BytesIO()
     write_sample_workbook(buffer, annex_a_spec(), scenario.day_one, counts_for(200))

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+import annex_a.readers
 from annex_a.checker import check_sources, list_number_from_name, load_spec
 from annex_a.readers import Limits, ReadRefused, open_upload
 from annex_a.sample import counts_for, write_sample_workbook
@@ -116,7 +117,6 @@ def test_a_damaged_workbook_is_refused_not_crashed():
 
 
 def test_csv_cells_may_hold_quoted_line_breaks_across_read_chunks(monkeypatch):
-    import annex_a.readers
 
     headers = ",".join(f'"{c.name}"' for c in SPEC.get(2).columns)
     body = (

@@ -3,15 +3,22 @@
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from annex_a.models import AnnexAList, CheckStatus, FileCheck, Finding, ListStatus
 from annex_a.progress import annex_a as annex_a_progress
 from annex_a.sample import counts_for, write_sample_workbook
-from annex_a.services.lists import annex_a_spec
+from annex_a.services.checks import NamedFile, check_files_inline, run_check, start_check
+from annex_a.services.lists import annex_a_spec, summarise
 from planner.services.progress import progress_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,8 +29,6 @@ def _workbook(inspection, total=300, break_it=False):
     write_sample_workbook(buffer, annex_a_spec(), inspection.day_one, counts_for(total))
     data = buffer.getvalue()
     if break_it:
-        from openpyxl import load_workbook
-
         wb = load_workbook(io.BytesIO(data))
         wb["List 3"]["B2"] = "q) Other"
         wb["List 3"]["F3"] = "=TODAY()"
@@ -124,7 +129,6 @@ def test_an_unknown_checklist_step_shows_the_tracker_with_the_error(staff_client
 
 
 def test_an_uploaded_workbook_is_checked_and_the_file_not_kept(staff_client, scenario):
-    from django.core.files.storage import default_storage
 
     data = _workbook(scenario, break_it=True)
     upload = SimpleUploadedFile("Annex A June 2025.xlsx", data, content_type=XLSX)
@@ -200,7 +204,6 @@ def test_check_annex_a_exits_0_on_a_clean_file(scenario, tmp_path):
 
 
 def test_check_annex_a_refuses_a_non_workbook_cleanly(scenario, tmp_path):
-    from django.core.management.base import CommandError
 
     path = tmp_path / "annex.xlsx"
     path.write_text("hello")
@@ -209,19 +212,12 @@ def test_check_annex_a_refuses_a_non_workbook_cleanly(scenario, tmp_path):
 
 
 def test_due_is_the_end_of_day_two(scenario):
-    from annex_a.services.lists import summarise
 
     summary = summarise(scenario)
     assert summary.due_at == dt.datetime(2025, 6, 17, 16, 30, tzinfo=dt.UTC)
 
 
 def test_progress_is_saved_as_the_check_reads_rows(scenario, tmp_path):
-    import re
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from annex_a.services.checks import check_files_inline
 
     data = _workbook(scenario, total=5000)
     with CaptureQueriesContext(connection) as queries:
@@ -237,10 +233,8 @@ def test_progress_is_saved_as_the_check_reads_rows(scenario, tmp_path):
 
 
 def test_a_check_runs_once_even_if_the_task_is_delivered_twice(scenario):
-    from annex_a.services.checks import run_check
 
     upload = io.BytesIO(_workbook(scenario))
-    from annex_a.services.checks import NamedFile, start_check
 
     check = start_check(scenario, [NamedFile("a.xlsx", upload, len(upload.getvalue()))])
     check.refresh_from_db()

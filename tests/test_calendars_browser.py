@@ -24,7 +24,7 @@ BASE = "/inspections/small-2025/calendar"
 def site(transactional_db, live_server, django_user_model, monkeypatch):
     install(monkeypatch, plan())  # the server thread runs in this process: it sees these too
     small_inspection()
-    django_user_model.objects.create_user(USERNAME, password=PASSWORD)
+    django_user_model.objects.create_user(USERNAME, password=PASSWORD, is_superuser=True)
     return live_server.url
 
 

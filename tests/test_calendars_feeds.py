@@ -113,15 +113,22 @@ def test_commas_semicolons_newlines_and_non_ascii_are_escaped_and_read_back():
 
 
 def test_attendee_filter_keeps_only_that_persons_meetings():
-    body = feeds.meetings_feed(plan(), INFO, include=feeds.attended_by(TEAM.ref))
+    body = feeds.meetings_feed(plan(), INFO, include=feeds.attended_by("inspector", TEAM.ref))
     uids = {str(e["UID"]) for e in _events(body)}
     assert uids == {"shrop.meeting-2@ilacs-planner", "shrop.meeting-3@ilacs-planner"}
-    body = feeds.meetings_feed(plan(), INFO, include=feeds.attended_by(SW.ref))
+    body = feeds.meetings_feed(plan(), INFO, include=feeds.attended_by("person", SW.ref))
     assert {str(e["UID"]) for e in _events(body)} == {
         "shrop.meeting-1@ilacs-planner",
         "shrop.meeting-4@ilacs-planner",
     }
-    assert len(_events(feeds.meetings_feed(plan(), INFO, include=feeds.attended_by("nobody")))) == 0
+    assert (
+        len(
+            _events(
+                feeds.meetings_feed(plan(), INFO, include=feeds.attended_by("person", "nobody"))
+            )
+        )
+        == 0
+    )
 
 
 def test_room_and_venue_filters():
@@ -180,7 +187,7 @@ def test_naive_times_are_refused():
 
 
 def test_lead_inspector_feed_parses_in_vobject_with_all_fields():
-    body = feeds.meetings_feed(plan(), INFO, include=feeds.attended_by(LEAD.ref))
+    body = feeds.meetings_feed(plan(), INFO, include=feeds.attended_by("inspector", LEAD.ref))
     cal = vobject.readOne(body.decode())
     assert cal.method.value == "PUBLISH"
     assert len(cal.vevent_list) == 3

@@ -8,6 +8,7 @@ import icalendar
 import pytest
 from calendars_snapshots import LEAD, SW, TEAM, install, plan, small_inspection
 from django.core.management import call_command
+from django.test import Client
 
 from calendars import tokens
 from calendars.models import FeedKind, FeedToken
@@ -158,9 +159,10 @@ def test_links_page_creates_shows_regenerates_and_revokes(inspection, staff_clie
 
 
 def test_link_actions_need_csrf(inspection, django_user_model):
-    from django.test import Client
 
-    user = django_user_model.objects.create_user("csrf-user", password="a-long-test-password")
+    user = django_user_model.objects.create_user(
+        "csrf-user", password="a-long-test-password", is_superuser=True
+    )
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(user)
     response = strict.post("/inspections/small-2025/feeds/action/", {"action": "create"})

@@ -9,6 +9,9 @@ from calendars_snapshots import LEAD, SW, TEAM, install, plan, small_inspection,
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from inspections.calendar import to_utc
+from inspections.models import Task
+
 DAY = 6  # Monday 23 June 2025, first on-site day of the small inspection
 BASE = "/inspections/small-2025/calendar"
 
@@ -116,8 +119,6 @@ def test_person_view_for_inspector_and_council_person(inspection, staff_client):
 
 
 def test_run_sheet_lists_meetings_in_order_with_tasks_and_contacts(inspection, staff_client):
-    from inspections.calendar import to_utc
-    from inspections.models import Task
 
     Task.objects.create(
         inspection=inspection,

@@ -3,6 +3,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 
 def _daysheet(*args):
@@ -56,7 +57,6 @@ def test_a_day_outside_the_calendar_is_a_clear_error(scenario):
 
 
 def test_day_page_needs_login_and_lists_the_library_at_noon(scenario, staff_client):
-    from django.test import Client
 
     url = "/inspections/shropshire-2025/days/3/"
     assert Client().get(url).status_code == 302

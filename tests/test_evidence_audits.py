@@ -13,6 +13,7 @@ from evidence.services.audits import import_audits
 from evidence.services.deep_dives import choose_audit, meetings_for_child, update_pack_part
 from inspections.models import Inspection, Person
 from inspections.services.errors import DomainError, ImportFailed
+from scheduling.models import Meeting
 
 
 @pytest.fixture
@@ -317,7 +318,6 @@ def test_the_import_page_lists_problems(inspection, staff_client):
 
 
 def test_the_childs_page_links_its_case_discussions(scenario, staff_client):
-    from scheduling.models import Meeting
 
     deep_dive = DeepDive.objects.filter(inspection=scenario).first()
     meetings = [

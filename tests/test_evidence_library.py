@@ -2,6 +2,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -184,7 +185,6 @@ def test_the_library_page_filters_and_costs_the_same_queries_at_any_size(scenari
 
 
 def test_the_import_page_shows_an_error_summary(inspection, staff_client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("library.csv", b"title,category\n,Plans\n", "text/csv")
     response = staff_client.post("/inspections/test-la/library/import/", {"file": upload})

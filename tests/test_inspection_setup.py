@@ -12,6 +12,7 @@ from django.urls import reverse
 from inspections.models import Inspection, Task
 from inspections.services.errors import InvalidFields
 from inspections.services.inspections import create_inspection, move_day_one, suggest_slug
+from scheduling.models import Meeting
 
 MONDAY = dt.date(2025, 6, 16)
 DETAILS = {
@@ -299,7 +300,6 @@ def test_moving_day_one_to_a_day_it_cannot_be_is_refused_with_the_reason(
 
 
 def test_moving_day_one_clears_the_timetable_placements(scenario, staff_client):
-    from scheduling.models import Meeting
 
     meetings = Meeting.objects.filter(inspection=scenario)
     start = dt.datetime(2025, 6, 24, 9, 0, tzinfo=dt.UTC)

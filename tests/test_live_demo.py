@@ -13,6 +13,8 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
+from annex_a.models import AnnexAList
+from evidence.models import LibraryDocument
 from inspections.calendar import LONDON
 from inspections.models import Inspection, TaskStatus
 from scheduling.models import MeetingStatus
@@ -43,9 +45,12 @@ def test_the_live_copy_puts_today_in_its_first_week_with_earlier_tasks_done():
         assert live.day_number_today() == 3
         assert live.title == "Shropshire ILACS (live demo)"
         start_of_today = dt.datetime(2026, 12, 2, tzinfo=LONDON)
-        before = live.tasks.filter(due_at__lt=start_of_today)
+        before = live.tasks.filter(due_at__lt=start_of_today, progress_source="")
         assert before.exists()
         assert set(before.values_list("status", flat=True)) == {TaskStatus.DONE}
+        # Annexe A stands at 8 of 11 lists signed off: its day-2 tasks are still open
+        annex_a = live.tasks.filter(due_at__lt=start_of_today, progress_source="annex_a")
+        assert set(annex_a.values_list("status", flat=True)) == {TaskStatus.TODO}
         today = live.tasks.filter(due_at__gte=start_of_today, due_day=3)
         assert today.exists()
         assert set(today.values_list("status", flat=True)) == {TaskStatus.TODO}
@@ -97,7 +102,7 @@ def test_the_live_dashboard_shows_today_its_countdowns_tasks_and_meetings(
     client, django_user_model
 ):
     with time_machine.travel(A_WEDNESDAY, tick=False):
-        client.force_login(django_user_model.objects.create_user("coordinator"))
+        client.force_login(django_user_model.objects.create_user("coordinator", is_superuser=True))
         live = _load_live()
         call_command("plan_meetings", LIVE, "--publish", "--time-limit", "2", stdout=io.StringIO())
         response = client.get(reverse("planner:dashboard", args=[live.slug]))
@@ -113,3 +118,30 @@ def test_the_live_dashboard_shows_today_its_countdowns_tasks_and_meetings(
     assert todays.exists()
     for meeting in todays:
         assert meeting.title in text
+
+
+A_MONDAY = dt.datetime(2026, 11, 30, 9, 0, tzinfo=LONDON)
+A_FRIDAY = dt.datetime(2026, 12, 4, 9, 0, tzinfo=LONDON)
+
+
+@pytest.mark.django_db
+def test_on_day_one_no_evidence_is_recorded_later_than_now():
+    with time_machine.travel(A_MONDAY, tick=False):
+        live = _load_live()
+    assert live.day_one == dt.date(2026, 11, 30)
+    changed = LibraryDocument.objects.filter(inspection=live).values_list(
+        "status_changed_at", flat=True
+    )
+    assert max(m for m in changed if m) <= A_MONDAY
+    signed = AnnexAList.objects.filter(inspection=live).exclude(signed_off_at=None)
+    assert all(a.signed_off_at <= A_MONDAY for a in signed)
+
+
+@pytest.mark.django_db
+def test_a_past_deadline_whose_evidence_is_behind_stays_open():
+    with time_machine.travel(A_FRIDAY, tick=False):
+        live = _load_live()
+    library = live.tasks.get(key="library-upload")
+    assert library.status == TaskStatus.TODO  # the library stands at 287 of 315
+    earlier_plain = live.tasks.filter(due_day__lt=5, progress_source="")
+    assert set(earlier_plain.values_list("status", flat=True)) == {TaskStatus.DONE}

@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
@@ -86,7 +87,6 @@ def test_the_command_reports_problems(scenario, tmp_path):
 
 
 def test_the_upload_page_shows_row_problems(scenario, staff_client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     url = "/inspections/shropshire-2025/people/import/"
     upload = SimpleUploadedFile("people.csv", b"type,name\nwizard,Zed\n", content_type="text/csv")
@@ -95,3 +95,32 @@ def test_the_upload_page_shows_row_problems(scenario, staff_client):
     assert "people.csv row 2, field &#x27;type&#x27;" in page.content.decode()
     ok = SimpleUploadedFile("people.csv", GOOD.encode(), content_type="text/csv")
     assert staff_client.post(url, {"file": ok}).status_code == 302
+
+
+def test_a_ref_an_inspector_already_has_is_refused_for_a_person(scenario):
+    before = Person.objects.filter(inspection=scenario).count()
+    clash = (
+        "type,name,organisation,ref\n"
+        "partner,Pat Lane,Cafcass,insp-lead\n"
+        "partner,Quin Example,Cafcass,partner-new\n"
+    )
+    with pytest.raises(ImportFailed) as caught:
+        import_people(scenario, "partners.csv", clash.encode())
+    assert caught.value.problems == [
+        "partners.csv row 2, field 'ref': 'insp-lead' is already an inspector's ref in this "
+        "inspection; give this row a different ref"
+    ]
+    assert Person.objects.filter(inspection=scenario).count() == before
+    assert not Person.objects.filter(inspection=scenario, ref="insp-lead").exists()
+
+
+def test_a_ref_a_person_already_has_is_refused_for_an_inspector(scenario):
+    person = Person.objects.filter(inspection=scenario).first()
+    clash = f"type,name,role,onsite days,ref\ninspector,Ray Example,team,6-10,{person.ref}\n"
+    with pytest.raises(ImportFailed) as caught:
+        import_people(scenario, "inspectors.csv", clash.encode())
+    assert caught.value.problems == [
+        f"inspectors.csv row 2, field 'ref': {person.ref!r} is already a council person's or "
+        "partner's ref in this inspection; give this row a different ref"
+    ]
+    assert not Inspector.objects.filter(inspection=scenario, ref=person.ref).exists()

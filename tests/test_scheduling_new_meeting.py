@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from scheduling.creating import MeetingInvalid, NewMeeting, add_meeting
+from scheduling.editing import set_status
 from scheduling.forms import NewMeetingForm
 from scheduling.models import Meeting, MeetingStatus, MeetingType, Release
 from scheduling.planning import check_draft, plan, replan
@@ -168,7 +169,6 @@ def test_cancelling_then_replanning_moves_nothing_and_the_release_says_cancelled
     v1 = publish(planned)
     meeting = Meeting.objects.for_inspection(planned).placed().filter(mode="teams").first()
     before = _slots(planned)
-    from scheduling.editing import set_status
 
     set_status(meeting, MeetingStatus.CANCELLED, opened_version=meeting.version)
     result = replan(planned, time_limit=1.0)

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from inspections.calendar import local_date
+from inspections.calendar import LONDON, local_date
 from scheduling.editing import mark_inspector_absent, set_status
-from scheduling.models import Meeting
+from scheduling.models import Meeting, Room
 from scheduling.planning import check_draft, plan
 from scheduling.releases import publish
 
@@ -82,7 +82,6 @@ def test_replanning_an_unchanged_draft_moves_nothing(planned):
 
 
 def test_plan_times_are_in_working_hours_uk_time(planned):
-    from inspections.calendar import LONDON
 
     for m in Meeting.objects.for_inspection(planned).placed().select_related("meeting_type"):
         start = m.start.astimezone(LONDON).time()
@@ -94,7 +93,6 @@ def test_plan_times_are_in_working_hours_uk_time(planned):
 
 
 def test_a_lost_room_moves_only_its_meetings(planned):
-    from scheduling.models import Room
 
     room = (
         Room.objects.for_inspection(planned)

@@ -5,12 +5,13 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
 from inspections.calendar import to_utc
 from inspections.models import Inspection, Inspector, Person
 from scheduling.catalogue import load_meeting_types
 from scheduling.editing import PlanConflict, Proposal, mark_inspector_absent, move_meeting
-from scheduling.models import Meeting, MeetingType, Room, Travel, Venue
+from scheduling.models import Meeting, MeetingType, Room, Travel, Unavailability, Venue
 from scheduling.planning import check_draft, plan
 
 MONDAY = dt.date(2025, 6, 23)  # day 6, first on-site day
@@ -207,8 +208,6 @@ def test_planner_repairs_a_draft_with_a_clash(small):
 def test_impossible_meeting_is_reported_with_reasons(small):
     Person.objects.filter(pk=small.jo.pk)
     for day in (6, 7):
-        from scheduling.models import Unavailability
-
         Unavailability.objects.create(
             inspection=small.inspection,
             person=small.jo,
@@ -228,9 +227,6 @@ def test_impossible_meeting_is_reported_with_reasons(small):
 
 
 def test_detail_page_explains_an_unplaced_meeting(small, client, django_user_model):
-    from django.urls import reverse
-
-    from scheduling.models import Unavailability
 
     for day in (6, 7):
         Unavailability.objects.create(
@@ -241,7 +237,11 @@ def test_detail_page_explains_an_unplaced_meeting(small, client, django_user_mod
             end=to_utc(MONDAY + dt.timedelta(days=day - 5), dt.time(0)),
         )
     m = meeting(small, "blocked", attendees=[small.jo])
-    client.force_login(django_user_model.objects.create_user("c", password="a-long-test-password"))
+    client.force_login(
+        django_user_model.objects.create_user(
+            "c", password="a-long-test-password", is_superuser=True
+        )
+    )
     page = client.get(reverse("scheduling:meeting", args=[small.inspection.slug, m.pk]))
     assert page.status_code == 200
     assert "The planner cannot place this meeting" in page.content.decode()

@@ -3,10 +3,14 @@
 import datetime as dt
 import io
 
+import pytest
 from django.core.management import call_command
 
 from inspections.calendar import LONDON, to_utc
 from inspections.models import Inspection
+from inspections.services.errors import DomainError
+from inspections.services.scenario import read_scenario
+from scheduling.catalogue import load_meeting_types
 from scheduling.models import Meeting, Room, Travel, Venue
 from scheduling.problem_builder import build
 
@@ -31,7 +35,6 @@ def test_every_practitioner_meets_inspectors(scenario):
 
 
 def test_each_deep_dive_child_has_a_case_discussion_with_their_worker(scenario):
-    from inspections.services.scenario import read_scenario
 
     dives = read_scenario("shropshire-2025").data["deep_dives"]
     for dive in dives:
@@ -105,10 +108,6 @@ def test_working_day_is_0830_uk_time_on_both_sides_of_the_clock_change(scenario)
 
 
 def test_catalogue_rejects_an_unknown_field(tmp_path, db):
-    import pytest
-
-    from inspections.services.errors import DomainError
-    from scheduling.catalogue import load_meeting_types
 
     bad = tmp_path / "meeting-types.toml"
     bad.write_text(

@@ -4,7 +4,7 @@ import pytest
 
 from inspections.models import Inspection, Person, PersonKind, Task, TaskStatus
 from inspections.services.errors import TaskBlocked
-from inspections.services.inspections import workflow_for
+from inspections.services.inspections import move_day_one, workflow_for
 from inspections.services.tasks import apply_template, set_task_owner, set_task_status
 
 
@@ -79,7 +79,6 @@ def test_a_done_task_cannot_be_reopened_under_a_done_dependent(inspection):
 
 
 def test_moving_day_one_redates_tasks(inspection):
-    from inspections.services.inspections import move_day_one
 
     apply_template(inspection, workflow_for(inspection))
     move_day_one(inspection, dt.date(2025, 5, 19))

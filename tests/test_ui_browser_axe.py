@@ -44,9 +44,11 @@ OWN_PAGES = [
     "/inspections/{slug}/people/import/",
     "/inspections/new/",
     "/inspections/{slug}/settings/",
+    "/inspections/{slug}/history/",
+    "/inspections/{slug}/history/?kind=nothing",  # the error summary
 ]
 
-ERROR_SUMMARY_PAGES = ("/tasks/?day=soon", "/search/?q=x")
+ERROR_SUMMARY_PAGES = ("/tasks/?day=soon", "/search/?q=x", "/history/?kind=nothing")
 
 # Other apps' main pages: (URL name, extra kwargs, query string).
 OTHER_PAGES = [

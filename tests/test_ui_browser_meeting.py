@@ -11,6 +11,7 @@ from django.urls import reverse
 from ui_browser import DAY_THREE, chromium, load_scenario_and_user, log_in, screenshot
 
 from inspections.calendar import to_utc
+from scheduling.models import Meeting, MeetingStatus
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,6 @@ def chrome():
 
 
 def test_move_a_meeting_into_a_clash_and_see_the_schedulers_message(site, chrome):
-    from scheduling.models import Meeting, MeetingStatus
 
     base, inspection = site
     inspector = inspection.inspectors.filter(role="team").order_by("ref").first()
@@ -67,7 +67,6 @@ def test_move_a_meeting_into_a_clash_and_see_the_schedulers_message(site, chrome
 
 
 def test_the_live_check_names_a_field_it_cannot_read(site, chrome):
-    from scheduling.models import Meeting
 
     base, inspection = site
     meeting = Meeting.objects.filter(inspection=inspection, mode="teams").order_by("pk").first()

@@ -11,12 +11,14 @@ import re
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from evidence.models import Audit, LibraryDocument
-from inspections.calendar import LONDON
-from inspections.models import Task, TaskStatus
-from scheduling.models import Meeting, Venue
+from inspections.calendar import LONDON, to_utc
+from inspections.models import Membership, Task, TaskStatus
+from scheduling.models import Meeting, MeetingStatus, Venue
+from scheduling.releases import publish
 
 DAY_THREE = dt.datetime(2025, 6, 18, 9, 0, tzinfo=LONDON)
 
@@ -197,29 +199,32 @@ def test_service_navigation_marks_the_current_section(scenario, staff_client):
 
 
 def test_healthz_is_tiny_and_open():
-    from django.test import Client
 
     response = Client().get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
 
 
-def test_demo_user_prints_a_login_that_works_and_resets_it(db, client):
+def test_demo_user_prints_a_login_per_role_that_works_and_resets_it(scenario, client):
     out = io.StringIO()
     call_command("demo_user", stdout=out)
-    first = out.getvalue()
-    username = re.search(r"username: (\S+)", first)[1]
-    password = re.search(r"password: (\S+)", first)[1]
-    assert client.login(username=username, password=password)
-    out = io.StringIO()
-    call_command("demo_user", stdout=out)
-    assert "Reset" in out.getvalue()
+    logins = re.findall(r"(\w[\w ]*?)\s+username: (\S+)\s+password: (\S+)", out.getvalue())
+    assert [(role.strip(), user) for role, user, _ in logins] == [
+        ("Coordinator", "coordinator"),
+        ("Project team", "team"),
+        ("Staff", "staff"),
+        ("Viewer", "viewer"),
+    ]
+    for role, username, password in logins:
+        assert client.login(username=username, password=password)
+        membership = Membership.objects.get(user__username=username, inspection=scenario)
+        assert membership.get_role_display() == role.strip()
+        assert client.get(reverse("planner:dashboard", args=[scenario.slug])).status_code == 200
+    call_command("demo_user", stdout=io.StringIO())
+    _, username, password = logins[0]
     assert not client.login(username=username, password=password)  # a new password each time
 
 
 def test_dashboard_puts_todays_meetings_on_a_lane_per_inspector(scenario, staff_client):
-    from inspections.calendar import to_utc
-    from scheduling.models import Meeting, MeetingStatus
-    from scheduling.releases import publish
 
     lead = scenario.inspectors.get(role="lead")
     team = scenario.inspectors.filter(role="team").order_by("ref").first()

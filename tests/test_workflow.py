@@ -1,8 +1,10 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from inspections.workflow import WorkflowError, load_template, parse_template
+from planner.services.progress import TRACKERS
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "workflows" / "ilacs-standard.toml"
 
@@ -73,3 +75,13 @@ def test_duplicate_keys_and_bad_roles_are_rejected():
         parse_template(_template(_task("a"), _task("a")))
     with pytest.raises(WorkflowError, match="owner_role 'chef'"):
         parse_template(_template(_task("a", owner_role="chef")))
+
+
+def test_every_progress_key_of_every_template_has_an_evidence_tracker():
+    keys = {
+        spec.progress
+        for path in sorted((settings.SEEDS_DIR / "workflows").glob("*.toml"))
+        for spec in load_template(path).tasks
+        if spec.progress
+    }
+    assert keys == set(TRACKERS)

@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from playwright.sync_api import sync_playwright
 
 from inspections.calendar import LONDON
+from inspections.models import Inspection
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
 # around it are plain synchronous code.
@@ -61,7 +63,6 @@ def chromium() -> Iterator[Any]:
             f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
             "or set CHROMIUM_PATH"
         )
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -72,10 +73,9 @@ def chromium() -> Iterator[Any]:
 
 
 def load_scenario_and_user(django_user_model) -> Any:
-    from inspections.models import Inspection
 
     call_command("load_scenario", "shropshire-2025", stdout=io.StringIO())
-    django_user_model.objects.create_user(USERNAME, password=PASSWORD)
+    django_user_model.objects.create_user(USERNAME, password=PASSWORD, is_superuser=True)
     return Inspection.objects.get(slug="shropshire-2025")
 
 
@@ -99,7 +99,9 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 
 def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
     """axe-core's violations at these impacts, as 'rule (impact): target, target' lines."""
-    page.add_script_tag(path=str(VENDOR / "axe" / "axe.min.js"))
+    # from the site itself: the content security policy blocks an inline copy
+    origin = page.evaluate("location.origin")
+    page.add_script_tag(url=f"{origin}{settings.STATIC_URL}vendor/axe/axe.min.js")
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         AXE_TAGS,
@@ -110,6 +112,32 @@ def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> 
             targets = ", ".join(str(n["target"]) for n in v["nodes"][:5])
             lines.append(f"{v['id']} ({v['impact']}): {v['help']} at {targets}")
     return lines
+
+
+# Every Content Security Policy violation a page reports, collected from before its first script.
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def watch_csp(page) -> list[str]:
+    """Start collecting CSP violations on `page` (every document it loads); returns the list
+    that console messages about the policy are added to as they come."""
+    page.add_init_script(CSP_WATCH)
+    console: list[str] = []
+    page.on(
+        "console",
+        lambda msg: console.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return console
+
+
+def csp_violations(page) -> list[str]:
+    """The violations the current document has reported so far."""
+    return list(page.evaluate("window.__cspViolations || []"))
 
 
 def horizontal_overflow(page) -> dict[str, Any]:

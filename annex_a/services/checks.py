@@ -24,7 +24,9 @@ from annex_a.checker import CheckReport, Source, check_sources
 from annex_a.models import AnnexAList, CheckStatus, FileCheck, Finding, ListStatus
 from annex_a.readers import Limits, ReadRefused, open_upload
 from annex_a.services.lists import annex_a_spec, derive_status, ensure_lists
-from inspections.models import Inspection
+from inspections.access import NotAllowed, require
+from inspections.audit import acting_as
+from inspections.models import Inspection, Role
 from inspections.services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -42,8 +44,9 @@ class NamedFile:
     size: int
 
 
-def start_check(inspection: Inspection, files: Sequence[NamedFile], user: Any = None) -> FileCheck:
+def start_check(inspection: Inspection, files: Sequence[NamedFile], actor: Any = None) -> FileCheck:
     """Stores the files and queues the check; the page polls the FileCheck for progress."""
+    require(actor, inspection, Role.PROJECT_TEAM)
     if not files:
         raise DomainError("Choose an Annexe A workbook (.xlsx) or one CSV file per list.")
     if len(files) > MAX_FILES:
@@ -63,7 +66,7 @@ def start_check(inspection: Inspection, files: Sequence[NamedFile], user: Any = 
         inspection=inspection,
         file_names=[os.path.basename(f.name) for f in files],
         stored_files=stored,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     async_task("annex_a.tasks.run_file_check", check.pk, task_name=f"annex-a-check-{check.pk}")
     return check
@@ -81,13 +84,22 @@ def run_check(check_pk: int) -> FileCheck | None:
     )
     if not claimed:
         return None  # already run (or running) elsewhere
-    check = FileCheck.objects.select_related("inspection").get(pk=check_pk)
+    check = FileCheck.objects.select_related("inspection", "created_by").get(pk=check_pk)
+    try:
+        # the uploader's role is checked again when the check runs: it may have been lowered
+        require(check.created_by, check.inspection, Role.PROJECT_TEAM)
+    except NotAllowed as exc:
+        _finish(check, CheckStatus.REFUSED, str(exc))
+        _discard(check)
+        check.refresh_from_db()
+        return check
     try:
         with ExitStack() as stack:
             files = []
             for name, stored in zip(check.file_names, check.stored_files, strict=True):
                 files.append((name, stack.enter_context(default_storage.open(stored, "rb"))))
-            execute(check, files)
+            with acting_as(check.created_by):  # lists' new row counts: the uploader's change
+                execute(check, files)
     except Exception:
         # execute() marks its own failures; this catches a stored upload that cannot be opened
         FileCheck.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
@@ -97,23 +109,28 @@ def run_check(check_pk: int) -> FileCheck | None:
         )
         raise
     finally:
-        for stored in check.stored_files:
-            default_storage.delete(stored)
-        FileCheck.objects.filter(pk=check.pk).update(stored_files=[])
+        _discard(check)
     check.refresh_from_db()
     return check
 
 
+def _discard(check: FileCheck) -> None:
+    for stored in check.stored_files:
+        default_storage.delete(stored)
+    FileCheck.objects.filter(pk=check.pk).update(stored_files=[])
+
+
 def check_files_inline(
-    inspection: Inspection, files: Sequence[tuple[str, IO[bytes]]], user: Any = None
+    inspection: Inspection, files: Sequence[tuple[str, IO[bytes]]], actor: Any = None
 ) -> tuple[FileCheck, CheckReport | None]:
     """Runs a check now (the management command), recording it like an uploaded one."""
+    require(actor, inspection, Role.PROJECT_TEAM)
     check = FileCheck.objects.create(
         inspection=inspection,
         file_names=[os.path.basename(n) for n, _ in files],
         status=CheckStatus.RUNNING,
         started_at=timezone.now(),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     report = execute(check, files)
     check.refresh_from_db()

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from annex_a.checker import AnnexASpec, load_spec
 from annex_a.models import CHECKLIST, AnnexAList, FileCheck, ListStatus
-from inspections.models import Inspection
+from inspections.access import require
+from inspections.models import Inspection, Role
 from inspections.services.errors import DomainError
 
 UPLOAD_DAY = 2  # Annexe A goes to Ofsted on day 2
@@ -61,11 +62,12 @@ def derive_status(lst: AnnexAList, has_issues: bool = False) -> str:
 def update_checklist(
     lst: AnnexAList,
     ticked: set[str],
-    user: Any = None,
+    actor: Any = None,
     notes: str | None = None,
     now: dt.datetime | None = None,
 ) -> AnnexAList:
-    """Sets the checklist to exactly `ticked`; signing off stamps who and when."""
+    """Sets the checklist to exactly `ticked`; signing off stamps who (the actor) and when."""
+    require(actor, lst.inspection, Role.PROJECT_TEAM)
     unknown = ticked - set(CHECKLIST)
     if unknown:
         raise DomainError(f"Unknown checklist items: {', '.join(sorted(unknown))}.")
@@ -76,7 +78,7 @@ def update_checklist(
         setattr(lst, field, field in ticked)
     if lst.signed_off and lst.signed_off_at is None:
         lst.signed_off_at = now or timezone.now()
-        lst.signed_off_by = user if getattr(user, "is_authenticated", False) else None  # type: ignore[assignment]
+        lst.signed_off_by = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[assignment]
     if not lst.signed_off:
         lst.signed_off_at = None
         lst.signed_off_by = None

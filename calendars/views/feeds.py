@@ -14,7 +14,8 @@ from calendars import publishing, tokens
 from calendars.forms import FeedLinkActionForm
 from calendars.models import FeedToken
 from inspections.access import inspection_for
-from inspections.models import Inspection
+from inspections.history import latest_changes
+from inspections.models import Inspection, Role
 
 # Clients poll hourly; a short private max-age lets them reuse a copy, then revalidate (304).
 CACHE_CONTROL = "private, max-age=300, must-revalidate"
@@ -45,7 +46,8 @@ def _absolute(request: HttpRequest, path: str) -> str:
 
 @login_required
 def links(request: HttpRequest, slug: str) -> HttpResponse:
-    return _links_page(request, inspection_for(request, slug))
+    # every secret, the whole-inspection feed's among them: coordinators only
+    return _links_page(request, inspection_for(request, slug, need=Role.COORDINATOR))
 
 
 def _links_page(
@@ -63,12 +65,15 @@ def _links_page(
             "inspection": inspection,
             "rows": rows,
             "missing": sum(1 for _, t in rows if t is None),
+            "orphans": tokens.orphans(inspection, [sub for sub, _ in rows]),
             "shown": shown,
             "shown_url": shown_url,
             "shown_webcal": shown_url.replace("https://", "webcal://").replace(
                 "http://", "webcal://"
             ),
             "form": form,
+            # shown, regenerated, revoked: by whom and when
+            "history": latest_changes(FeedToken.history.filter(inspection_id=inspection.pk)),  # type: ignore[attr-defined]
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -77,13 +82,13 @@ def _links_page(
 @login_required
 @require_POST
 def link_action(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.COORDINATOR)
     form = FeedLinkActionForm(request.POST)
     if not form.is_valid():
         return _links_page(request, inspection, form=form)
     action = form.cleaned_data["action"]
     if action == "create":
-        created = len(tokens.ensure_tokens(inspection))
+        created = len(tokens.ensure_tokens(inspection, actor=request.user))
         messages.success(request, f"Every subscriber has a feed link ({created} links).")
         return redirect("calendars:links", slug=slug)
     token = FeedToken.objects.filter(inspection=inspection, pk=form.cleaned_data["token"]).first()
@@ -94,11 +99,12 @@ def link_action(request: HttpRequest, slug: str) -> HttpResponse:
         if token.is_revoked:
             messages.error(request, f"The link for {token.label} is revoked: regenerate it first.")
             return redirect("calendars:links", slug=slug)
+        token = tokens.show(token, actor=request.user)  # recorded: who saw the secret, when
         return _links_page(request, inspection, shown=token)
     if action == "regenerate":
-        token = tokens.regenerate(token)
+        token = tokens.regenerate(token, actor=request.user)
         messages.success(request, f"New link for {token.label}: the old one no longer works.")
         return _links_page(request, inspection, shown=token)
-    tokens.revoke(token)  # the form allows no other action
+    tokens.revoke(token, actor=request.user)  # the form allows no other action
     messages.success(request, f"The link for {token.label} is revoked.")
     return redirect("calendars:links", slug=slug)

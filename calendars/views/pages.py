@@ -1,4 +1,7 @@
-"""Calendar pages for the project team: day, week, room, person, and the day run-sheet.
+"""Calendar pages: day, week, room, person, and the day run-sheet.
+
+Every member sees the published timetable; the draft is the project team's. Child IDs show as
+the role allows: the project team all, staff those of meetings they attend, viewers none.
 
 Each page makes a fixed number of queries: the inspection, the release's meetings (one call to
 the timetabling work), then at most one query per model it names (inspectors, people, tasks).
@@ -7,6 +10,9 @@ the timetabling work), then at most one query per model it names (inspectors, pe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,10 +20,42 @@ from django.shortcuts import render
 
 from calendars import planview, sources
 from calendars.forms import PlanForm, day_or_404, key_or_404, ref_or_404, week_or_404
-from inspections.access import inspection_for
+from inspections.access import NotAllowed, can, inspection_for, person_for, sees_all_child_ids
 from inspections.calendar import LONDON, CalendarError, to_utc
-from inspections.models import Inspection, Inspector, Person, Task
+from inspections.childids import hide_child_ids
+from inspections.models import Inspection, Inspector, Person, Role, Task
 from scheduling.snapshots import MeetingSnapshot
+
+
+def _attends(person: Any, meeting: MeetingSnapshot) -> bool:
+    return person is not None and any(
+        a.kind == "person" and a.ref == person.ref for a in meeting.attendees
+    )
+
+
+def _without_child_ids(meeting: MeetingSnapshot) -> MeetingSnapshot:
+    """The meeting with its child IDs gone, from the list and from the words around them
+    (titles such as "Case discussion: child C104233")."""
+    if not meeting.child_ids:
+        return meeting
+    ids = meeting.child_ids
+    return replace(
+        meeting,
+        child_ids=(),
+        title=hide_child_ids(meeting.title, ids),
+        purpose=hide_child_ids(meeting.purpose, ids),
+        what_to_bring=hide_child_ids(meeting.what_to_bring, ids),
+    )
+
+
+def shown_to(
+    user: Any, inspection: Inspection, meetings: Iterable[MeetingSnapshot]
+) -> list[MeetingSnapshot]:
+    """The meetings as this user may see them: child IDs only where the role allows."""
+    if sees_all_child_ids(user, inspection):
+        return list(meetings)
+    person = person_for(user, inspection) if can(user, inspection, Role.STAFF) else None
+    return [m if _attends(person, m) else _without_child_ids(m) for m in meetings]
 
 
 class Plan:
@@ -29,8 +67,16 @@ class Plan:
         self.inspection = inspection
         self.form = PlanForm(request.GET)
         self.draft = self.form.is_valid() and self.form.cleaned_data["plan"] == "draft"
+        # the draft is the project team's working copy; everyone else sees what is published
+        self.may_draft = can(request.user, inspection, Role.PROJECT_TEAM)
+        if self.draft and not self.may_draft:
+            raise NotAllowed("Only the project team sees the draft timetable.")
         self.release = None if self.draft else sources.latest_release(self.inspection)
-        self.meetings: list[MeetingSnapshot] = sources.meetings(self.inspection, draft=self.draft)
+        every = sources.meetings(self.inspection, draft=self.draft)
+        self.meetings: list[MeetingSnapshot] = shown_to(request.user, inspection, every)
+        # an ID hidden on its meeting is hidden wherever else the page names it
+        shown = {c for m in self.meetings for c in m.child_ids}
+        self.hidden = frozenset(c for m in every for c in m.child_ids if c not in shown)
         self.url = planview.meeting_url_maker(inspection.slug)
 
     @property
@@ -47,11 +93,16 @@ class Plan:
             "release": self.release,
             "plan_query": "?plan=draft" if self.draft else "",
             "plan_form": self.form,
+            "may_draft": self.may_draft,
             **extra,
         }
 
     def render(self, request: HttpRequest, template: str, **extra: object) -> HttpResponse:
-        return render(request, template, self.context(**extra), status=self.status)
+        response = render(request, template, self.context(**extra), status=self.status)
+        if self.hidden:
+            page = response.content.decode(response.charset)
+            response.content = hide_child_ids(page, self.hidden).encode(response.charset)
+        return response
 
 
 def _days(inspection: Inspection) -> list[dict[str, object]]:
@@ -64,7 +115,7 @@ def _days(inspection: Inspection) -> list[dict[str, object]]:
 
 @login_required
 def index(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = Plan(request, inspection_for(request, slug))
+    plan = Plan(request, inspection_for(request, slug, need=Role.VIEWER))
     rooms, venues = sources.rooms_and_venues(plan.meetings)
     inspectors = list(Inspector.objects.filter(inspection=plan.inspection))
     refs = {a.ref for m in plan.meetings for a in m.attendees}
@@ -79,12 +130,13 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
         venues=sorted(venues.items(), key=lambda kv: kv[1]),
         inspectors=inspectors,
         people=people,
+        may_manage_links=can(request.user, plan.inspection, Role.COORDINATOR),
     )
 
 
 @login_required
 def day(request: HttpRequest, slug: str, day: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     day = day_or_404(inspection, day)  # before any work: day 99999999 is a 404 at once
     plan = Plan(request, inspection)
     date = inspection.calendar.date_for_day(day)
@@ -113,7 +165,7 @@ def day(request: HttpRequest, slug: str, day: int) -> HttpResponse:
 
 @login_required
 def week(request: HttpRequest, slug: str, week: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     week = week_or_404(inspection, week)  # before any work: week 99999999 is a 404 at once
     cal = inspection.calendar
     numbers = cal.days_in_week(week)
@@ -152,7 +204,7 @@ def _listing(
 
 @login_required
 def room(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     key = key_or_404(key)
     plan = Plan(request, inspection)
     meetings = planview.for_room(plan.meetings, key)
@@ -164,7 +216,7 @@ def room(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @login_required
 def venue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     key = key_or_404(key)
     plan = Plan(request, inspection)
     meetings = planview.for_venue(plan.meetings, key)
@@ -177,19 +229,19 @@ def venue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @login_required
 def person(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     ref = ref_or_404(ref)
     plan = Plan(request, inspection)
     inspector = Inspector.objects.filter(inspection=plan.inspection, ref=ref).first()
     if inspector is not None:
-        heading, caption = inspector.full_name, inspector.get_role_display()
+        kind, heading, caption = "inspector", inspector.full_name, inspector.get_role_display()
     else:
         who = Person.objects.filter(inspection=plan.inspection, ref=ref).first()
         if who is None:
             raise Http404("No inspector or person with that reference.")
-        heading, caption = who.full_name, who.description or "Person"
+        kind, heading, caption = "person", who.full_name, who.description or "Person"
     return _listing(
-        request, plan, planview.for_ref(plan.meetings, ref), heading=heading, caption=caption
+        request, plan, planview.for_ref(plan.meetings, kind, ref), heading=heading, caption=caption
     )
 
 
@@ -208,7 +260,7 @@ def _contacts(inspection: Inspection, meetings: list[MeetingSnapshot]) -> list[d
 
 @login_required
 def run_sheet(request: HttpRequest, slug: str, day: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     day = day_or_404(inspection, day)
     plan = Plan(request, inspection)
     date = inspection.calendar.date_for_day(day)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from evidence.models import Audit, AuditQuerySet, Judgement
 from evidence.services.tabular import Table, parse_date, parse_yes_no
+from inspections.access import require
+from inspections.audit import bulk_history
 from inspections.childids import CHILD_ID_RULE, is_child_id
-from inspections.models import Inspection
+from inspections.models import Inspection, Role
 from inspections.services.errors import DomainError, ImportFailed
 
 COLUMNS = ["child id", "audit date", "type", "judgement", "moderated", "loop closed"]
@@ -98,8 +102,11 @@ class ImportResult:
         return f"{self.created} added, {self.updated} updated"
 
 
-def import_audits(inspection: Inspection, filename: str, data: bytes) -> ImportResult:
+def import_audits(
+    inspection: Inspection, filename: str, data: bytes, *, actor: Any = None
+) -> ImportResult:
     """Check every row first; one problem anywhere and nothing is written."""
+    require(actor, inspection, Role.PROJECT_TEAM)
     table = Table(filename, data, ALIASES, required=COLUMNS[:4], personal_check=True)
     start, end = period_start(inspection), inspection.day_one
     problems: list[str] = []
@@ -171,10 +178,11 @@ def write_audits(inspection: Inspection, parsed: dict[str, dict[str, object]]) -
         for key, value in values.items():
             setattr(audit, key, value)
         changed.append(audit)
-    Audit.objects.bulk_create(new, batch_size=500)
+    bulk_create_with_history(new, Audit, batch_size=500)
     Audit.objects.bulk_update(
         changed,
         ["child_id", "audit_date", "audit_type", "judgement", "moderated", "loop_closed"],
         batch_size=500,
     )
+    bulk_history(Audit, changed)  # a row for each audit the file changed
     return ImportResult(len(new), len(changed))

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from evidence.models import (
     CASE_PACKS_DUE,
@@ -19,8 +21,9 @@ from evidence.models import (
     DeepDive,
     PlanType,
 )
+from inspections.access import require
 from inspections.childids import CHILD_ID_RULE, is_child_id
-from inspections.models import Inspection, Person
+from inspections.models import Inspection, Person, Role
 from inspections.services.errors import DomainError
 from scheduling.models import Meeting
 
@@ -37,8 +40,11 @@ def choose_audit(
     plan_type: str,
     worker: Person | None = None,
     now: dt.datetime | None = None,
+    *,
+    actor: Any = None,
 ) -> DeepDive:
     """Mark an audit's child as chosen by inspectors and open its four-part pack."""
+    require(actor, inspection, Role.PROJECT_TEAM)
     if audit.inspection_id != inspection.pk:
         raise DomainError("That audit belongs to another inspection.")
     if not is_child_id(audit.child_id):
@@ -77,15 +83,20 @@ def choose_audit(
         worker=worker,
         chosen_at=now or timezone.now(),
     )
-    CasePackPart.objects.bulk_create(
-        CasePackPart(deep_dive=deep_dive, part=part, position=i)
-        for i, part in enumerate(PART_ORDER)
+    bulk_create_with_history(
+        [
+            CasePackPart(deep_dive=deep_dive, part=part, position=i)
+            for i, part in enumerate(PART_ORDER)
+        ],
+        CasePackPart,
     )
     return deep_dive
 
 
 @transaction.atomic
-def unchoose(inspection: Inspection, deep_dive: DeepDive) -> str:
+def unchoose(inspection: Inspection, deep_dive: DeepDive, *, actor: Any = None) -> str:
+    # it deletes the child's pack: a coordinator's call
+    require(actor, inspection, Role.COORDINATOR)
     if deep_dive.inspection_id != inspection.pk:
         raise DomainError("That child belongs to another inspection.")
     child_id = deep_dive.child_id
@@ -103,8 +114,10 @@ def update_pack_part(
     qa_by: Person | None,
     uploaded: bool,
     now: dt.datetime | None = None,
+    actor: Any = None,
 ) -> CasePackPart:
     """Tick collated / quality-assured / uploaded; documents are QA'd before upload (7.84)."""
+    require(actor, part.deep_dive.inspection, Role.PROJECT_TEAM)
     now = now or timezone.now()
     name = part.label.lower()
     if uploaded and not quality_assured:

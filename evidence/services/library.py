@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from evidence.models import LIBRARY_DUE, DocumentStatus, LibraryDocument, LibraryDocumentQuerySet
 from evidence.services.tabular import PeopleIndex, Table
-from inspections.models import Inspection
+from inspections.access import require
+from inspections.audit import bulk_history
+from inspections.models import Inspection, Role
 from inspections.services.errors import DomainError, ImportFailed
 
 COLUMNS = ["title", "category", "owner", "status", "notes", "ref"]
@@ -115,20 +119,30 @@ def categories(inspection: Inspection) -> list[str]:
     )
 
 
-def set_status_bulk(inspection: Inspection, ids: list[int], status: str) -> int:
-    """Set many documents' status in one UPDATE; returns how many changed."""
+def set_status_bulk(
+    inspection: Inspection, ids: list[int], status: str, *, actor: Any = None
+) -> int:
+    """Set many documents' status in one UPDATE, each keeping its history row; returns how
+    many changed."""
+    require(actor, inspection, Role.PROJECT_TEAM)
     if status not in DocumentStatus.values:
         raise DomainError(f"Choose a status: {', '.join(str(s.label) for s in DocumentStatus)}.")
     if not ids:
         raise DomainError("Select at least one document.")
     now = timezone.now()
     with transaction.atomic():
-        return (
+        documents = list(
             LibraryDocument.objects.for_inspection(inspection)
             .filter(pk__in=ids)
             .exclude(status=status)
-            .update(status=status, status_changed_at=now, updated_at=now)
+            .select_for_update()
         )
+        for document in documents:
+            document.status, document.status_changed_at, document.updated_at = status, now, now
+        bulk_update_with_history(
+            documents, LibraryDocument, ["status", "status_changed_at", "updated_at"]
+        )
+        return len(documents)
 
 
 def document_ref(title: str) -> str:
@@ -158,8 +172,11 @@ class ImportResult:
         return f"{self.created} added, {self.updated} updated"
 
 
-def import_library(inspection: Inspection, filename: str, data: bytes) -> ImportResult:
+def import_library(
+    inspection: Inspection, filename: str, data: bytes, *, actor: Any = None
+) -> ImportResult:
     """Check every row first; one problem anywhere and nothing is written."""
+    require(actor, inspection, Role.PROJECT_TEAM)
     table = Table(filename, data, ALIASES, required=["title", "category"])
     people = PeopleIndex(inspection)
     problems: list[str] = []
@@ -225,10 +242,11 @@ def _write(inspection: Inspection, parsed: dict[str, dict[str, object]]) -> Impo
             setattr(document, key, value)
         document.updated_at = now
         changed.append(document)
-    LibraryDocument.objects.bulk_create(new, batch_size=500)
+    bulk_create_with_history(new, LibraryDocument, batch_size=500)
     LibraryDocument.objects.bulk_update(
         changed,
         ["title", "category", "owner", "status", "notes", "status_changed_at", "updated_at"],
         batch_size=500,
     )
+    bulk_history(LibraryDocument, changed)  # a row for each document the file changed
     return ImportResult(len(new), len(changed))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -34,13 +37,19 @@ from evidence.services.deep_dives import (
     unchoose,
     update_pack_part,
 )
-from inspections.access import inspection_for
+from inspections.access import can, inspection_for
 from inspections.forms.imports import ImportForm
-from inspections.models import Inspection, Person, PersonKind
+from inspections.history import Change, latest_changes
+from inspections.models import Inspection, Person, PersonKind, Role
 from inspections.services.errors import DomainError
 from inspections.views.uploads import import_page
 
 CHOSEN = {"yes": True, "no": False}
+
+
+def _may(request: HttpRequest, inspection: Inspection) -> dict[str, bool]:
+    """What the page offers: these pages are the project team's; unchoosing deletes a pack."""
+    return {"may_edit": True, "may_delete": can(request.user, inspection, Role.COORDINATOR)}
 
 
 def _audits_page(
@@ -81,6 +90,7 @@ def _audits_page(
             "choosing": choosing,
             "max_deep_dives": MAX_DEEP_DIVES,
             "full": summary["chosen"] >= MAX_DEEP_DIVES,
+            **_may(request, inspection),
         },
         status=400 if error_forms else 200,
     )
@@ -88,17 +98,17 @@ def _audits_page(
 
 @login_required
 def audits(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     return _audits_page(request, inspection, AuditFilterForm(request.GET))
 
 
 @login_required
 def audits_import(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     return import_page(
         request,
         inspection,
-        import_audits,
+        partial(import_audits, actor=request.user),
         ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm(),
         template="evidence/import.html",
         done="evidence:audits",
@@ -117,13 +127,13 @@ def audits_import(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def audit_choose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     audit = get_object_or_404(Audit, pk=pk_or_404(pk), inspection=inspection)
     form = ChooseAuditForm(request.POST)
     if not form.is_valid():
         return _audits_page(request, inspection, AuditFilterForm({}), form, choosing=audit.pk)
     try:
-        choose_audit(inspection, audit, form.cleaned_data["plan_type"])
+        choose_audit(inspection, audit, form.cleaned_data["plan_type"], actor=request.user)
         messages.success(request, f"{audit.child_id} is chosen for a deep dive.")
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -133,13 +143,14 @@ def audit_choose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def deep_dive_unchoose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    # it deletes the child's case-record pack
+    inspection = inspection_for(request, slug, need=Role.COORDINATOR)
     deep_dive = get_object_or_404(DeepDive, pk=pk_or_404(pk), inspection=inspection)
     form = UnchooseForm(request.POST)
     form.is_valid()  # only `next`, which is never an error: an unsafe one is dropped
     audit_pk = deep_dive.audit_id
     try:
-        child_id = unchoose(inspection, deep_dive)
+        child_id = unchoose(inspection, deep_dive, actor=request.user)
         messages.success(request, f"{child_id} is no longer chosen; its pack was removed.")
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -177,6 +188,7 @@ def _deep_dives_page(
             "max_deep_dives": MAX_DEEP_DIVES,
             "part_form": part_form,
             "error_part": part_pk,
+            **_may(request, inspection),
         },
         status=400 if part_form is not None and part_form.errors else 200,
     )
@@ -184,13 +196,13 @@ def _deep_dives_page(
 
 @login_required
 def deep_dives(request: HttpRequest, slug: str) -> HttpResponse:
-    return _deep_dives_page(request, inspection_for(request, slug))
+    return _deep_dives_page(request, inspection_for(request, slug, need=Role.PROJECT_TEAM))
 
 
 @login_required
 @require_POST
 def pack_part_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     part = get_object_or_404(
         CasePackPart.objects.select_related("deep_dive", "collator", "qa_by"),
         pk=pk_or_404(pk),
@@ -199,7 +211,7 @@ def pack_part_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = PackPartForm(request.POST, people=_pack_people_query(inspection))
     if form.is_valid():
         try:
-            update_pack_part(part, **form.cleaned_data)
+            update_pack_part(part, **form.cleaned_data, actor=request.user)
         except DomainError as exc:
             form.add_domain_error(exc)
             part.refresh_from_db()
@@ -222,9 +234,18 @@ def pack_part_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(f"/inspections/{slug}/deep-dives/#child-{part.deep_dive.child_id}")
 
 
+def _child_history(inspection: Inspection, child_id: str) -> list[Change]:
+    """The child's audits, deep dive and pack parts: each change, a deep dive unchosen since
+    (and its deleted pack) included."""
+    dives: Any = DeepDive.history.filter(inspection_id=inspection.pk, child_id=child_id)  # type: ignore[attr-defined]
+    parts: Any = CasePackPart.history.filter(deep_dive_id__in=dives.values("id"))  # type: ignore[attr-defined]
+    audits: Any = Audit.history.filter(inspection_id=inspection.pk, child_id=child_id)  # type: ignore[attr-defined]
+    return latest_changes(dives, parts, audits)
+
+
 @login_required
 def child(request: HttpRequest, slug: str, child_id: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     form = ChildForm({"child_id": child_id})
     if not form.is_valid():
         # the URL holds something other than a child ID (perhaps a name): never echo it
@@ -262,5 +283,7 @@ def child(request: HttpRequest, slug: str, child_id: str) -> HttpResponse:
             "people": _pack_people(inspection) if deep_dive else [],
             "plan_types": PlanType.choices,
             "full": DeepDive.objects.for_inspection(inspection).count() >= MAX_DEEP_DIVES,
+            "history": _child_history(inspection, child_id),
+            **_may(request, inspection),
         },
     )

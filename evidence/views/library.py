@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,14 +23,15 @@ from evidence.services.library import (
     library_progress,
     set_status_bulk,
 )
-from inspections.access import inspection_for
+from inspections.access import can, inspection_for
 from inspections.forms.imports import ImportForm
-from inspections.models import Inspection, Person
+from inspections.models import Inspection, Person, Role
 from inspections.services.errors import DomainError
 from inspections.views.uploads import import_page
 
 
 def _results_context(
+    request: HttpRequest,
     inspection: Inspection,
     filter_form: LibraryFilterForm,
     bulk_form: BulkStatusForm | None = None,
@@ -58,6 +60,9 @@ def _results_context(
         "filter_query": urlencode(filter_form.query()),
         "statuses": DocumentStatus.choices,
         "due_at": library_due_at(inspection),
+        # viewers read the library; the buttons are for those who may use them
+        "may_edit": can(request.user, inspection, Role.PROJECT_TEAM),
+        "may_export": can(request.user, inspection, Role.COORDINATOR),
     }
 
 
@@ -67,7 +72,7 @@ def _page(
     filter_form: LibraryFilterForm,
     bulk_form: BulkStatusForm | None = None,
 ) -> HttpResponse:
-    context = _results_context(inspection, filter_form, bulk_form)
+    context = _results_context(request, inspection, filter_form, bulk_form)
     context["categories"] = categories(inspection)
     context["owners"] = Person.objects.filter(library_documents__inspection=inspection).distinct()
     status = 400 if context["error_forms"] else 200
@@ -76,14 +81,15 @@ def _page(
 
 @login_required
 def library(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    # counts and titles, no child IDs: every member may read it
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     return _page(request, inspection, LibraryFilterForm(request.GET))
 
 
 @login_required
 @require_POST
 def library_status(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     # the list's filters travel with the form, so the page comes back as it was
     filter_form = LibraryFilterForm(request.POST)
     form = BulkStatusForm(request.POST)
@@ -93,7 +99,9 @@ def library_status(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid() and filters_ok:
         status = form.cleaned_data["new_status"]
         try:
-            changed = set_status_bulk(inspection, form.cleaned_data["documents"], status)
+            changed = set_status_bulk(
+                inspection, form.cleaned_data["documents"], status, actor=request.user
+            )
         except DomainError as exc:
             form.add_domain_error(exc, field="documents")
         else:
@@ -101,7 +109,7 @@ def library_status(request: HttpRequest, slug: str) -> HttpResponse:
             notice = f"{changed} document{'s' if changed != 1 else ''} set to {label}."
     invalid = bool(filter_form.errors or form.errors)
     if request.htmx:  # type: ignore[attr-defined]
-        context = _results_context(inspection, filter_form, form)
+        context = _results_context(request, inspection, filter_form, form)
         context.update(notice=notice, partial=True)
         return render(
             request, "evidence/_library_results.html", context, status=400 if invalid else 200
@@ -115,11 +123,11 @@ def library_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def library_import(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     return import_page(
         request,
         inspection,
-        import_library,
+        partial(import_library, actor=request.user),
         ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm(),
         template="evidence/import.html",
         done="evidence:library",
@@ -136,7 +144,7 @@ def library_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def library_export(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.COORDINATOR)
     response = HttpResponse(
         library_workbook(inspection),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from inspections.audit import audit_history
+
 
 class PersonKind(models.TextChoices):
     PROJECT_TEAM = "project_team", "Project team"
@@ -59,6 +61,7 @@ class Person(models.Model):
     phone = models.CharField(max_length=40, blank=True)
 
     objects = PersonQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["full_name"]
@@ -98,6 +101,8 @@ class Inspector(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     # Day numbers (not dates) so moving day one re-dates them.
     onsite_days = models.JSONField(default=list, blank=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["role", "full_name"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from inspections.audit import audit_history
 from inspections.models.people import PersonRole
 
 
@@ -79,6 +80,7 @@ class Task(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TaskQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["due_at", "key"]

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from inspections.access import require
 from inspections.calendar import CalendarError, InspectionCalendar, why_not_working
-from inspections.models import Inspection, InspectionType
+from inspections.models import Inspection, InspectionType, Membership, Role
 from inspections.services.errors import DomainError, InspectionNotFound, InvalidFields
 from inspections.services.tasks import apply_template
 from inspections.signals import day_one_moved
@@ -135,8 +137,10 @@ def create_inspection(
     local_authority: str,
     inspection_type: str,
     day_one: dt.date,
+    coordinator: Any = None,
 ) -> Inspection:
-    """A new inspection with every dated task of its workflow template, or nothing at all."""
+    """A new inspection with every dated task of its workflow template, or nothing at all.
+    The user who creates it (`coordinator`) becomes its first coordinator."""
     slug, title, local_authority = slug.strip(), title.strip(), local_authority.strip()
     errors = check_new_inspection(
         slug=slug,
@@ -163,6 +167,8 @@ def create_inspection(
             {"slug": f"Slug {slug!r} is already used by another inspection: choose another"}
         ) from None
     apply_template(inspection, workflow_for(inspection))
+    if coordinator is not None and coordinator.is_authenticated:
+        Membership.objects.create(inspection=inspection, user=coordinator, role=Role.COORDINATOR)
     return inspection
 
 
@@ -176,8 +182,10 @@ def dates_summary(inspection: Inspection) -> str:
 
 
 @transaction.atomic
-def move_day_one(inspection: Inspection, new_day_one: dt.date) -> Inspection:
-    """Re-date the inspection and everything that hangs off day one."""
+def move_day_one(inspection: Inspection, new_day_one: dt.date, *, actor: Any = None) -> Inspection:
+    """Re-date the inspection and everything that hangs off day one (coordinators only: it
+    clears the whole timetable)."""
+    require(actor, inspection, Role.COORDINATOR)
     try:
         InspectionCalendar(new_day_one)
     except CalendarError as exc:

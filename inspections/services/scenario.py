@@ -29,6 +29,12 @@ class ScenarioContext:
     directory: Path
     data: dict[str, Any]
     seed: int
+    # the moment the scenario is loaded "as at" (the live demo copy: now); no recorded moment
+    # (a document's status change, a sign-off) may fall after it
+    as_of: dt.datetime | None = None
+
+    def at_most_now(self, moment: dt.datetime) -> dt.datetime:
+        return min(moment, self.as_of) if self.as_of else moment
 
     def rng(self, purpose: str) -> random.Random:
         """A generator of its own per purpose, so one app's draws never shift another's."""

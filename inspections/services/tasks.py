@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from inspections.models import Inspection, Person, Task, TaskStatus
+from inspections.access import NotAllowed, can, person_for, require
+from inspections.models import Inspection, Person, Role, Task, TaskStatus
 from inspections.services.errors import DomainError, TaskBlocked
 from inspections.workflow import WorkflowTemplate, expand_tasks
 
@@ -99,18 +101,39 @@ def open_dependencies(task: Task) -> list[Task]:
     return [d for d in task.depends_on.all() if d.status != TaskStatus.DONE]
 
 
+def may_change_status(actor: Any, task: Task, inspection: Inspection | None = None) -> bool:
+    """The project team may tick any task; staff only their own (the task's owner is the
+    person their membership names); viewers none. `actor=None` is the system. Pass the
+    task's `inspection` when at hand, to save a query."""
+    if actor is None:
+        return True
+    inspection = inspection or task.inspection
+    if can(actor, inspection, Role.PROJECT_TEAM):
+        return True
+    if not can(actor, inspection, Role.STAFF):
+        return False
+    person = person_for(actor, inspection)
+    return person is not None and task.owner_id == person.pk
+
+
 @transaction.atomic
-def set_task_status(task: Task, status: str, user=None) -> Task:  # type: ignore[no-untyped-def]
+def set_task_status(task: Task, status: str, actor: Any = None) -> Task:
+    """Tick or reopen a task; `actor` (the user, None for the system) must be allowed to."""
+    inspection = task.inspection
+    require(actor, inspection, Role.STAFF)
     if status not in TaskStatus.values:
         raise DomainError(f"Unknown status {status!r}: use one of {', '.join(TaskStatus.values)}.")
     task = Task.objects.select_for_update().get(pk=task.pk)
+    # checked on the locked row: the owner may have changed since the page was drawn
+    if not may_change_status(actor, task, inspection):
+        raise NotAllowed("Staff may tick only their own tasks: ask the project team.")
     if status == TaskStatus.DONE:
         waiting = open_dependencies(task)
         if waiting:
             names = "; ".join(f"{d.title} ({d.key})" for d in waiting)
             raise TaskBlocked(f"“{task.title}” can't be marked done while it waits on: {names}.")
         task.completed_at = timezone.now()
-        task.completed_by = user if user is not None and user.is_authenticated else None
+        task.completed_by = actor if actor is not None and actor.is_authenticated else None
     else:
         if task.status == TaskStatus.DONE:
             done_blocked = [b for b in task.blocks.all() if b.status == TaskStatus.DONE]

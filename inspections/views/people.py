@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,14 +12,14 @@ from django.shortcuts import render
 from inspections.access import inspection_for
 from inspections.forms.imports import ImportForm
 from inspections.forms.people import PeopleFilterForm
-from inspections.models import Person, PersonKind
+from inspections.models import Person, PersonKind, Role
 from inspections.services.people_import import import_people
 from inspections.views.uploads import import_page
 
 
 @login_required
 def people(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     form = PeopleFilterForm(request.GET)
     valid = form.is_valid()
     kind = form.cleaned_data.get("kind", "") if valid else ""
@@ -67,7 +68,7 @@ def day_ranges(days: list[int]) -> str:
 
 @login_required
 def inspectors(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     today = inspection.day_number_today()
     rows = [
         {
@@ -86,12 +87,12 @@ def inspectors(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def people_import(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     return import_page(
         request,
         inspection,
-        import_people,
+        partial(import_people, actor=request.user),
         form,
         template="inspections/people_import.html",
         done="inspections:people-import",

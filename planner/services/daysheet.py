@@ -76,6 +76,21 @@ class DaySheet:
         }
 
 
+def overdue_moment(day_start: dt.datetime, day_end: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """When a day's sheet asks Task.is_overdue: a past day shows what was carried into it
+    (late at its start); today and the days to come show what is late now."""
+    return day_start if now >= day_end else now
+
+
+def day_bounds(inspection: Inspection, day: int) -> tuple[dt.datetime, dt.datetime]:
+    """Midnight to midnight (Europe/London, in UTC) of working day `day`."""
+    try:
+        date = inspection.calendar.date_for_day(day)
+    except CalendarError as exc:
+        raise DomainError(str(exc)) from exc
+    return to_utc(date, dt.time(0)), to_utc(date + dt.timedelta(days=1), dt.time(0))
+
+
 def build_daysheet(
     inspection: Inspection,
     day: int,
@@ -86,18 +101,13 @@ def build_daysheet(
 ) -> DaySheet:
     """`progress`: provider results the caller already has (the dashboard), to ask once."""
     calendar = inspection.calendar
-    try:
-        date = calendar.date_for_day(day)
-    except CalendarError as exc:
-        raise DomainError(str(exc)) from exc
-    start = to_utc(date, dt.time(0))
-    end = to_utc(date + dt.timedelta(days=1), dt.time(0))
+    start, end = day_bounds(inspection, day)
+    date = calendar.date_for_day(day)
     tasks = inspection.tasks.for_day_sheet(start, end)
     if role:
         tasks = tasks.for_role(role)
     now = now or timezone.now()
-    # carried over from before the day, or (for a day still to come) already late now
-    overdue_at = min(now, start)
+    overdue_at = overdue_moment(start, end, now)
     task_list = list(tasks)
     wanted = {t.progress_source for t in task_list if t.progress_source}
     known = progress or {}

@@ -20,8 +20,9 @@ TRACKERS: dict[str, Callable[[Inspection], Progress | None]] = {
 
 
 def progress_for(inspection: Inspection, source: str) -> Progress | None:
-    tracker = TRACKERS.get(source)
-    return tracker(inspection) if tracker else None
+    """An unknown key is a KeyError, never a silent blank: tests/test_workflow.py checks that
+    every template's `progress` keys have a tracker."""
+    return TRACKERS[source](inspection)
 
 
 def progress_map(inspection: Inspection, sources: set[str]) -> dict[str, Progress | None]:

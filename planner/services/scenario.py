@@ -9,13 +9,14 @@ so a newcomer sees countdowns, today's tasks and today's meetings.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils import timezone
 
 from annex_a.scenario import load_scenario_annex_a
 from evidence.scenario import load_scenario_evidence
+from inspections.audit import batch
 from inspections.calendar import is_working_day, local_date, to_utc
 from inspections.models import Inspection, TaskStatus
 from inspections.services.scenario import (
@@ -23,6 +24,7 @@ from inspections.services.scenario import (
     read_scenario,
     scenario_day_one,
 )
+from planner.services.progress import progress_map
 from scheduling.scenario import load_scenario_meetings
 
 # Each app's part of a scenario, in order: meetings first, since evidence links to them.
@@ -51,6 +53,7 @@ def live_day_one(today: dt.date) -> dt.date:
 
 
 @transaction.atomic
+@batch()  # one history row per object loaded or changed; none when a reload changes nothing
 def load_scenario(
     slug: str,
     notification: str | None = None,
@@ -77,6 +80,8 @@ def load_scenario(
     else:
         inspection, tasks_line = load_scenario_inspection(ctx, scenario_day_one(ctx, notification))
     summary = [tasks_line]
+    if live:
+        ctx = replace(ctx, as_of=now)
     for loader in APP_LOADERS:
         outcome = loader(inspection, ctx)
         if outcome:
@@ -94,10 +99,21 @@ def load_scenario(
 
 
 def _done_before_today(inspection: Inspection, now: dt.datetime) -> int:
-    """The team is on track: every task due before today is done, today's are still open."""
+    """The team is on track: every task due before today is done, today's are still open;
+    a task whose evidence tracker is not complete stays open (late, as the evidence shows),
+    so the tasks and the trackers tell one story."""
     start_of_today = to_utc(local_date(now), dt.time(0))
-    return (
-        inspection.tasks.filter(due_at__lt=start_of_today)
-        .exclude(status=TaskStatus.DONE)
-        .update(status=TaskStatus.DONE, completed_at=now)
-    )
+    tasks = inspection.tasks.filter(due_at__lt=start_of_today).exclude(status=TaskStatus.DONE)
+    sources = set(tasks.exclude(progress_source="").values_list("progress_source", flat=True))
+    behind = [
+        source
+        for source, progress in progress_map(inspection, sources).items()
+        if progress is None or progress.done < progress.total
+    ]
+    tasks = tasks.exclude(progress_source__in=behind)
+    done = 0
+    for task in tasks:  # a few dozen, saved one by one so each keeps its history
+        task.status, task.completed_at = TaskStatus.DONE, now
+        task.save(update_fields=["status", "completed_at", "updated_at"])
+        done += 1
+    return done

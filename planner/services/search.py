@@ -3,7 +3,7 @@ Annexe A lists, venues and child IDs. One query per kind, whatever the inspectio
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from annex_a.models import AnnexAList
 from evidence.models import Audit, DeepDive, LibraryDocument
+from inspections.childids import hide_child_ids
 from inspections.models import Inspection, Inspector, Person, Task
 from scheduling.models import Meeting, Venue
 
@@ -33,6 +34,7 @@ class Searched:
     fields: tuple[str, ...]
     url: Callable[[Inspection, Model], str]
     detail: Callable[[Model], str] = lambda obj: ""
+    finds_children: bool = False  # its hits are child IDs: only for those who see them all
 
 
 def _child_url(inspection: Inspection, obj: Model) -> str:
@@ -74,8 +76,8 @@ SEARCHED: tuple[Searched, ...] = (
         lambda i, o: reverse("evidence:library", args=[i.slug]) + f"#document-{o.pk}",
         lambda o: o.category,  # type: ignore[attr-defined]
     ),
-    Searched("Audit (child ID)", Audit, ("child_id",), _child_url),
-    Searched("Deep-dive child", DeepDive, ("child_id",), _child_url),
+    Searched("Audit (child ID)", Audit, ("child_id",), _child_url, finds_children=True),
+    Searched("Deep-dive child", DeepDive, ("child_id",), _child_url, finds_children=True),
     Searched(
         "Annexe A list",
         AnnexAList,
@@ -100,18 +102,37 @@ def _matching(searched: Searched, inspection: Inspection, query: str) -> QuerySe
     return manager.filter(condition, inspection=inspection)[:PER_KIND]
 
 
-def search(inspection: Inspection, query: str) -> list[Hit]:
+def _found_without(searched: Searched, obj: Model, query: str, hidden: Collection[str]) -> bool:
+    """Whether `obj` still matches once the hidden child IDs are gone from its fields (so
+    typing a child ID finds nothing that would confirm it)."""
+    wanted = query.casefold()
+    return any(
+        wanted in hide_child_ids(str(getattr(obj, name) or ""), hidden).casefold()
+        for name in searched.fields
+    )
+
+
+def search(
+    inspection: Inspection, query: str, *, hidden_child_ids: Collection[str] | None = None
+) -> list[Hit]:
+    """Hits by kind. `hidden_child_ids` (for anyone below the project team) drops the kinds
+    that find children and every hit found only through one of those IDs, and hides them."""
     query = query.strip()
     if len(query) < MIN_LENGTH:
         return []
+    hidden = hidden_child_ids if hidden_child_ids is not None else ()
     hits: list[Hit] = []
     for searched in SEARCHED:
+        if hidden_child_ids is not None and searched.finds_children:
+            continue
         for obj in _matching(searched, inspection, query):
+            if hidden and not _found_without(searched, obj, query, hidden):
+                continue
             hits.append(
                 Hit(
                     searched.label,
-                    str(obj),
-                    str(searched.detail(obj) or "")[:120],
+                    hide_child_ids(str(obj), hidden),
+                    hide_child_ids(str(searched.detail(obj) or "")[:120], hidden),
                     searched.url(inspection, obj),
                 )
             )

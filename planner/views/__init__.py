@@ -1,5 +1,6 @@
 from planner.views.dashboard import dashboard, healthz
 from planner.views.days import day_sheet, days, home, task_status
+from planner.views.history import history, history_export
 from planner.views.setup import inspection_settings, new_inspection
 from planner.views.tasks import search_page, tasks
 
@@ -8,6 +9,8 @@ __all__ = [
     "day_sheet",
     "days",
     "healthz",
+    "history",
+    "history_export",
     "home",
     "inspection_settings",
     "new_inspection",

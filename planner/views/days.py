@@ -14,28 +14,30 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from inspections.access import inspection_for
+from inspections.access import NotAllowed, inspection_for, visible_inspections
 from inspections.forms import invalid_form_response
-from inspections.models import Inspection, Task, TaskStatus
+from inspections.models import Role, Task, TaskStatus
 from inspections.services.errors import DomainError
 from inspections.services.progress import risk_text
-from inspections.services.tasks import set_task_status
+from inspections.services.tasks import may_change_status, set_task_status
 from planner.forms import DaySheetForm, TaskStatusForm
-from planner.services.daysheet import build_daysheet
+from planner.services.daysheet import build_daysheet, day_bounds, overdue_moment
 from planner.services.progress import progress_for
 from planner.views.dashboard import meeting_grid
+from planner.views.hiding import render_page
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    mine = visible_inspections(request.user)
     return render(
         request,
         "planner/home.html",
         {
-            "current": list(Inspection.objects.current(today)),
-            "upcoming": Inspection.objects.upcoming(today),
-            "past": Inspection.objects.past(today),
+            "current": list(mine.current(today)),
+            "upcoming": mine.upcoming(today),
+            "past": mine.past(today),
         },
     )
 
@@ -43,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def days(request: HttpRequest, slug: str) -> HttpResponse:
     """Every working day with its task counts: one aggregate query for the whole list."""
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     calendar = inspection.calendar
     counts: dict[int, Any] = {
         row["due_day"]: row
@@ -75,7 +77,7 @@ def days(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def day_sheet(request: HttpRequest, slug: str, day: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     calendar = inspection.calendar
     form = DaySheetForm(request.GET)
     valid = form.is_valid()
@@ -85,8 +87,9 @@ def day_sheet(request: HttpRequest, slug: str, day: int) -> HttpResponse:
         sheet = build_daysheet(inspection, day, role=role, draft=draft)
     except DomainError as exc:
         raise Http404(str(exc)) from exc
-    return render(
+    return render_page(
         request,
+        inspection,
         "planner/day.html",
         {
             "inspection": inspection,
@@ -104,10 +107,13 @@ def day_sheet(request: HttpRequest, slug: str, day: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    # staff tick their own tasks; the project team any task
+    inspection = inspection_for(request, slug, need=Role.STAFF)
     task = get_object_or_404(
         Task.objects.select_related("owner", "inspection"), pk=pk, inspection=inspection
     )
+    if not may_change_status(request.user, task, inspection):
+        raise NotAllowed("Staff may tick only their own tasks: ask the project team.")
     form = TaskStatusForm(request.POST)
     error = ""
     if not form.is_valid():
@@ -119,7 +125,7 @@ def task_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         error = note = "; ".join(message for _, message in form.error_list())
     else:
         try:
-            task = set_task_status(task, form.cleaned_data["status"], request.user)
+            task = set_task_status(task, form.cleaned_data["status"], actor=request.user)
             note = f"“{task.title}” is now {task.get_status_display().lower()}."
         except DomainError as exc:
             error = note = str(exc)
@@ -134,6 +140,13 @@ def task_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             progress_for(task.inspection, task.progress_source) if task.progress_source else None
         )
         now = timezone.now()
+        day = form.cleaned_data.get("day")
+        overdue_at = now
+        if day is not None:
+            try:
+                overdue_at = overdue_moment(*day_bounds(inspection, day), now)
+            except DomainError:
+                day = None
         response = render(
             request,
             "planner/_task_row.html",
@@ -141,9 +154,10 @@ def task_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "task": task,
                 "inspection": task.inspection,
                 "error": error,
-                "show_owner": request.POST.get("show_owner") == "1",
+                "show_owner": bool(form.cleaned_data.get("show_owner")),
+                "sheet": {"day": day} if day is not None else None,
                 "waits_on": [d for d in task.depends_on.all() if not d.is_done],
-                "overdue": task.is_overdue(now),
+                "overdue": task.is_overdue(overdue_at),
                 "progress": progress,
                 "risk": risk_text(progress, task.due_at, now)
                 if progress and not task.is_done

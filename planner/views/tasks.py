@@ -12,19 +12,19 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 
-from inspections.access import inspection_for
+from inspections.access import inspection_for, sees_all_child_ids
 from inspections.calendar import LONDON
-from inspections.models import PersonRole, Task, TaskStatus
+from inspections.models import PersonRole, Role, Task, TaskStatus
 from planner.forms import GROUPINGS, SearchForm, TaskFilterForm
 from planner.services.search import search
+from planner.views.hiding import hidden_for, render_page
 
 
 @login_required
 def tasks(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     form = TaskFilterForm(request.GET, inspection=inspection)
     valid = form.is_valid()
     chosen: dict[str, Any] = form.cleaned_data if valid else {}
@@ -81,8 +81,9 @@ def tasks(request: HttpRequest, slug: str) -> HttpResponse:
             }
         )
     roles = sorted(set(inspection.tasks.values_list("owner_role", flat=True)))
-    return render(
+    return render_page(
         request,
+        inspection,
         "planner/tasks.html",
         {
             "inspection": inspection,
@@ -117,15 +118,23 @@ def _role_label(role: str) -> str:
 
 @login_required
 def search_page(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection = inspection_for(request, slug)
+    inspection = inspection_for(request, slug, need=Role.VIEWER)
     form = SearchForm(request.GET) if "q" in request.GET else SearchForm()
-    hits = search(inspection, form.cleaned_data["q"]) if form.is_bound and form.is_valid() else []
+    # below the project team: no child-ID results, and nothing found only by a hidden ID
+    hidden = hidden_for(request, inspection)
+    sees_all = sees_all_child_ids(request.user, inspection)
+    hits = (
+        search(inspection, form.cleaned_data["q"], hidden_child_ids=None if sees_all else hidden)
+        if form.is_bound and form.is_valid()
+        else []
+    )
     kinds: dict[str, list[Any]] = defaultdict(list)
     for hit in hits:
         kinds[hit.kind].append(hit)
     q = str(request.GET.get("q", "")).strip()[:200]
-    return render(
+    return render_page(
         request,
+        inspection,
         "planner/search.html",
         {
             "inspection": inspection,
@@ -137,4 +146,7 @@ def search_page(request: HttpRequest, slug: str) -> HttpResponse:
             "count": len(hits),
         },
         status=400 if form.is_bound and form.errors else 200,
+        # the hits are hidden already; leave the user's own words as typed, or hiding an ID
+        # they typed would tell them it is one
+        hidden=frozenset(c for c in hidden if c not in q),
     )

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
+from inspections.audit import audit_history
 from inspections.calendar import LONDON
 
 
@@ -163,6 +164,8 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
+    # who moved it, when, from where to where; and who was in it
+    history = audit_history(m2m_fields=["attendees", "required_inspectors", "assigned_inspectors"])
 
     class Meta:
         ordering = ["start", "title"]

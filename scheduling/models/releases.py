@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from inspections.audit import audit_history
+
 
 class Release(models.Model):
     """A published timetable: v1 agreed in week 1, then v2, v3 …"""
@@ -17,6 +19,8 @@ class Release(models.Model):
     )
     notes = models.TextField(blank=True)
     changelog = models.JSONField(default=dict, blank=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["inspection", "-number"]

@@ -51,6 +51,13 @@
         e.detail.isError = false;
       }
     });
+    // "Select every document shown" (the library): a box with data-select-all="name" ticks or
+    // clears every box of that name; listening on the body keeps it working after htmx swaps.
+    document.body.addEventListener("change", function (e) {
+      var name = e.target.getAttribute("data-select-all");
+      if (!name) return;
+      document.querySelectorAll('input[name="' + name + '"]').forEach(function (box) { box.checked = e.target.checked; });
+    });
     // After a row is swapped, put focus back on its button so keyboard users keep their place.
     document.body.addEventListener("htmx:afterSwap", function (e) {
       var target = e.detail.elt && e.detail.elt.id ? document.getElementById(e.detail.elt.id) : null;

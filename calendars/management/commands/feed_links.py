@@ -18,7 +18,7 @@ class Command(BaseCommand):
         inspection = Inspection.objects.filter(slug=options["slug"]).first()
         if inspection is None:
             raise CommandError(f"No inspection with slug {options['slug']!r}.")
-        root = str(getattr(settings, "SITE_ROOT", "")).rstrip("/")
+        root = str(settings.SITE_ROOT).rstrip("/")
         rows = []
         for sub, token in tokens.ensure_tokens(inspection):
             path = "" if token.is_revoked else tokens.feed_path(token)
