@@ -8,7 +8,7 @@ PORT ?= 8000
 SCENARIO ?= shropshire-2025
 export DEBUG ?= 1
 
-.PHONY: install assets demo serve worker test check lint layers typecheck migrations-check pytest bench clean
+.PHONY: install assets demo serve worker test check lint layers typecheck migrations-check pytest bench soak clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ test: check pytest
 
 bench: install
 	$(PY) -m benchmarks
+
+# Not part of `make test`: 50 users for 2 minutes against gunicorn, qcluster, PostgreSQL (its own
+# cluster, restarted midway) and Redis DB 9; exits non-zero if a check fails (README).
+soak: install
+	$(PY) -m benchmarks.soak
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3

@@ -1,26 +1,35 @@
 """Streaming rows in from an uploaded Annexe A workbook (xlsx) or CSV files, refusing unsafe files.
 
-A workbook is read with openpyxl in read-only mode, a sheet at a time, so memory stays flat on
-large files. A file that cannot be read safely (not a workbook, over the size limit, a zip bomb)
-is refused with a message naming the file, never a crash.
+A workbook is read in openpyxl's read-only mode, a sheet at a time, its XML walked by the shared
+reader, so memory stays flat on large files and the work is the file's own rows, never its
+declared dimension. A file that cannot be read safely (not a workbook, over the size limit, a
+zip bomb, XML entities, more rows or columns than the caps) is refused with a message naming
+the file, never a crash.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import os
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 
-from openpyxl import load_workbook
-
 from annex_a.checker import Source
-from inspections.services.spreadsheets import FileRefused, Limits, check_workbook_safe, file_size
-from inspections.services.spreadsheets import megabytes as _mb
+from inspections.services.spreadsheets import (
+    FileRefused,
+    Limits,
+    Where,
+    check_size,
+    check_workbook_safe,
+    column_name,
+    csv_records,
+    file_size,
+    open_workbook,
+    sheet_rows,
+)
 
 CHUNK = 1024 * 1024
 
@@ -37,18 +46,17 @@ class Upload:
     estimated_rows: int = 0
 
 
-def _numbered(
-    name: str, sheet: str, rows: Iterator[Sequence[object]]
-) -> Iterator[tuple[int, Sequence[object]]]:
-    number = 0
-    try:
-        for number, cells in enumerate(rows, start=1):  # noqa: B007
-            yield number, cells
-    except Exception as exc:  # openpyxl raises many kinds for damaged XML
-        raise ReadRefused(
-            f"{name}: sheet {sheet!r} could not be read after row {number} "
-            f"({exc.__class__.__name__}); the check stopped there."
-        ) from exc
+def _where(name: str, sheet: str | None = None) -> Where:
+    prefix = f"{name}: sheet {sheet!r}" if sheet else name
+
+    def where(row: int | None, column: int | None) -> str:
+        if row is None:
+            return prefix
+        if column is None:
+            return f"{prefix} row {row}"
+        return f"{prefix} row {row}, column {column_name(column)}"
+
+    return where
 
 
 @contextmanager
@@ -56,13 +64,12 @@ def open_upload(name: str, fileobj: IO[bytes], limits: Limits | None = None) -> 
     """Sources (one per sheet or CSV file) whose rows stream in as the checker reads them."""
     limits = limits or Limits()
     size = file_size(fileobj)
-    if size > limits.max_bytes:
-        raise ReadRefused(f"{name}: {_mb(size)} is over the {_mb(limits.max_bytes)} limit.")
+    check_size(name, size, limits)
     if size == 0:
         raise ReadRefused(f"{name}: the file is empty.")
     lower = name.lower()
     if lower.endswith(".csv"):
-        yield _csv_upload(name, fileobj)
+        yield _csv_upload(name, fileobj, limits)
         return
     if lower.endswith(".xls"):
         raise ReadRefused(f"{name}: an old-style .xls workbook; save it as .xlsx.")
@@ -70,18 +77,16 @@ def open_upload(name: str, fileobj: IO[bytes], limits: Limits | None = None) -> 
         raise ReadRefused(f"{name}: use an Excel workbook (.xlsx) or CSV files.")
     fileobj.seek(0)
     check_workbook_safe(name, fileobj, limits)
-    try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # a broken workbook raises many kinds
-        raise ReadRefused(
-            f"{name}: could not be read as a workbook ({exc.__class__.__name__})."
-        ) from exc
+    # not data_only: the checker reports a formula where a value belongs
+    workbook = open_workbook(name, fileobj, data_only=False)
     try:
         upload = Upload(name=name, kind="xlsx")
         for sheet in workbook.worksheets:
-            upload.estimated_rows += max((sheet.max_row or 1) - 1, 0)
-            rows = sheet.iter_rows(values_only=True)  # type: ignore[union-attr]
-            upload.sources.append(Source(sheet.title, _numbered(name, sheet.title, rows)))
+            # the declared dimension is a hint for progress only, never what is read
+            declared = min(sheet.max_row or 1, limits.max_rows)
+            upload.estimated_rows += max(declared - 1, 0)
+            rows = sheet_rows(sheet, limits, _where(name, sheet.title))
+            upload.sources.append(Source(sheet.title, rows))
         yield upload
     finally:
         workbook.close()
@@ -107,11 +112,13 @@ def _csv_encoding(name: str, fileobj: IO[bytes]) -> tuple[str, int]:
     return encoding, lines
 
 
-def _lines(fileobj: IO[bytes], encoding: str) -> Iterator[str]:
+def _lines(name: str, fileobj: IO[bytes], encoding: str) -> Iterator[str]:
     """Text lines, line endings kept (as csv wants), decoded a chunk at a time."""
     chunks = iter(lambda: fileobj.read(CHUNK), b"")
     pending = ""
     for text in codecs.iterdecode(chunks, encoding, errors="replace"):
+        if "\x00" in text:  # the first 4 KB were checked; a NUL later is the same refusal
+            raise ReadRefused(f"{name}: not a CSV text file.")
         # split on "\n" only: "\r\n" stays whole even when a chunk ends between the two
         *complete, pending = (pending + text).split("\n")
         for line in complete:
@@ -120,10 +127,10 @@ def _lines(fileobj: IO[bytes], encoding: str) -> Iterator[str]:
         yield pending
 
 
-def _csv_upload(name: str, fileobj: IO[bytes]) -> Upload:
+def _csv_upload(name: str, fileobj: IO[bytes], limits: Limits) -> Upload:
     encoding, lines = _csv_encoding(name, fileobj)
     base = os.path.basename(name)
-    rows = _numbered(name, base, csv.reader(_lines(fileobj, encoding)))
+    rows = csv_records(_lines(name, fileobj, encoding), limits, _where(name))
     return Upload(
         name=name, kind="csv", sources=[Source(base, rows)], estimated_rows=max(lines - 1, 0)
     )

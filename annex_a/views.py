@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from annex_a.exports import export_annex_a
 from annex_a.forms import ChecklistForm, UploadForm, number_or_404
 from annex_a.models import CHECKLIST, AnnexAList, FileCheck
-from annex_a.services.checks import NamedFile, start_check
+from annex_a.services.checks import NamedFile, start_check, sweep_checks
 from annex_a.services.lists import annex_a_spec, summarise, update_checklist
 from inspections.access import can, inspection_for
 from inspections.history import latest_changes
@@ -30,6 +30,7 @@ def _tracker(
     form: ChecklistForm | None = None,
     number: int | None = None,
 ) -> HttpResponse:
+    sweep_checks(inspection)  # a check whose worker died shows as failed, its files deleted
     summary = summarise(inspection)
     specs = {s.number: s for s in annex_a_spec().lists}
     return render(
@@ -115,6 +116,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
 def _check_context(request: HttpRequest, slug: str, pk: int) -> dict[str, object]:
     # a check's findings name child IDs
     inspection = inspection_for(request, slug, need=Role.PROJECT_TEAM)
+    sweep_checks(inspection)
     check = get_object_or_404(
         FileCheck.objects.select_related("inspection"), pk=number_or_404(pk), inspection=inspection
     )

@@ -20,6 +20,7 @@ from inspections.audit import batch
 from inspections.childids import is_child_id
 from inspections.models import Inspection, Inspector, Person, Role
 from inspections.services.errors import InvalidFields
+from scheduling.locks import lock_schedule
 from scheduling.models import (
     InspectorRule,
     Meeting,
@@ -145,6 +146,7 @@ def add_meeting(inspection: Inspection, new: NewMeeting, *, actor: Any = None) -
     if errors:
         raise MeetingInvalid(errors)
 
+    lock_schedule(inspection.pk)  # one writer of the timetable at a time
     needed = 0
     if rule == InspectorRule.ANY:
         needed = new.inspectors_needed or max(1, mtype.inspectors_needed)

@@ -17,7 +17,7 @@ from scheduling.forms import AbsenceForm, PlanStartForm, PublishForm, field_valu
 from scheduling.models import Meeting, PlanRun, UnavailabilityReason
 from scheduling.planning import check_draft
 from scheduling.releases import draft_changes, latest_release, publish
-from scheduling.runs import start_plan_run
+from scheduling.runs import fail_stale_runs, start_plan_run
 from scheduling.visibility import render_hiding_child_ids
 
 
@@ -33,6 +33,7 @@ def _plan_page(
     if absence_form is None:
         absence_form = AbsenceForm(inspection)
     problems = [f for f in (start_form, absence_form) if f.errors]
+    fail_stale_runs(inspection)  # a run whose worker died shows as failed, not running for ever
     violations, unplaced = check_draft(inspection)
     release = latest_release(inspection)
     changes = draft_changes(inspection)
@@ -102,6 +103,7 @@ def plan_start(request: HttpRequest, slug: str) -> HttpResponse:
 def plan_run(request: HttpRequest, slug: str, run_pk: int) -> HttpResponse:
     """htmx poll target: a run's progress (stops polling once it has finished)."""
     inspection = inspection_for(request, slug, need=Role.VIEWER)
+    fail_stale_runs(inspection)
     run = get_object_or_404(PlanRun, pk=run_pk, inspection=inspection)
     return render_hiding_child_ids(
         request, inspection, "scheduling/_plan_run.html", {"run": run, "inspection": inspection}

@@ -2,12 +2,14 @@
 
 `plan` gives an instant complete greedy plan and refines it with CP-SAT; when a draft already
 exists it re-plans from it, moving as few meetings as it can. Confirmed meetings never move.
+The solve runs unlocked; writing its result holds the inspection's schedule lock and re-checks
+the draft it makes with the meetings edited meanwhile, so a plan never writes a clash.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +21,8 @@ from inspections.calendar import LONDON
 from inspections.models import Inspection
 from inspections.services.errors import DomainError
 from scheduling import solver
+from scheduling.conflicts import PlanConflict, refuse_double_booking
+from scheduling.locks import lock_schedule
 from scheduling.models import Meeting, MeetingStatus, Mode, Room, Venue
 from scheduling.problem_builder import (
     Built,
@@ -42,6 +46,11 @@ __all__ = [
 ]
 
 Progress = Callable[[int, str], None]
+
+MERGE_REFUSED = (
+    "The plan clashes with changes saved while it was being worked out, so none of it was "
+    "saved. Start the planner again:"
+)
 
 
 @dataclass
@@ -126,8 +135,10 @@ def apply_solution(
     """Write the solution's placements as the draft, in one transaction.
 
     Returns (moves, skipped): skipped names meetings someone edited since `versions` was read.
-    Confirmed meetings are never touched.
+    Confirmed meetings are never touched. Raises PlanConflict, writing nothing, if the draft it
+    makes breaks a hard rule the plan itself did not (a clash with a meeting edited meanwhile).
     """
+    lock_schedule(inspection.pk)
     ids = [int(m.id) for m in problem.meetings]
     meetings = {
         str(m.pk): m
@@ -186,7 +197,26 @@ def apply_solution(
                 affected=_people_of(fresh, old_names),
             )
         )
+    if moves:
+        _refuse_new_violations(inspection, problem, solution, {str(m.meeting_id) for m in moves})
+    refuse_double_booking()
     return moves, skipped
+
+
+def _refuse_new_violations(
+    inspection: Inspection, problem: Problem, solution: Solution, written: set[str]
+) -> None:
+    """The draft now (this plan on top of meetings edited during the solve) may break no hard
+    rule, about a meeting just written, that the plan did not already break on its own."""
+    own = {(v.rule, v.message) for v in solver.check(problem, solution.placements)}
+    built = build(inspection, draft=True)
+    new = [
+        v
+        for v in solver.check(built.problem, current_placements(built))
+        if written.intersection(v.meetings) and (v.rule, v.message) not in own
+    ]
+    if new:
+        raise PlanConflict(MERGE_REFUSED, new[:20])
 
 
 def _same(a: Placement | None, b: Placement | None) -> bool:
@@ -277,9 +307,12 @@ def _replan(
     return _result(built, solution, moves, skipped)
 
 
-def check_draft(inspection: Inspection) -> tuple[list[Violation], list[Meeting]]:
-    """Every hard-rule violation of the draft, and the active meetings not placed yet."""
-    built = build(inspection, draft=True)
+def check_draft(
+    inspection: Inspection, meetings: Iterable[Meeting] | None = None
+) -> tuple[list[Violation], list[Meeting]]:
+    """Every hard-rule violation of the draft, and the active meetings not placed yet.
+    `meetings`: the active meetings already read (publish checks the very rows it publishes)."""
+    built = build(inspection, draft=True, meetings=meetings)
     placements = current_placements(built)
     violations = solver.check(built.problem, placements)
     unplaced = [m for mid, m in built.meetings.items() if mid not in placements]
@@ -304,20 +337,22 @@ def clear_placements_after_day_one_moved(inspection: Inspection, **kwargs: objec
     Windows, fixed times and absences in the seeds hang off day numbers and follow; the next
     plan places everything again (confirmed meetings too: their agreed date no longer exists).
     """
-    meetings = Meeting.objects.for_inspection(inspection).active()
-    ids = list(meetings.values_list("pk", flat=True))
-    Meeting.assigned_inspectors.through.objects.filter(meeting__in=meetings).delete()
-    meetings.update(
-        start=None,
-        end=None,
-        room=None,
-        placed_venue=None,
-        status=MeetingStatus.DRAFT,
-        version=F("version") + 1,
-    )
-    with batch():  # the UPDATE sends no signal: each meeting's history row, written after it
-        for meeting in Meeting.objects.filter(pk__in=ids):
-            record_change(meeting)
+    with transaction.atomic():
+        lock_schedule(inspection.pk)
+        meetings = Meeting.objects.for_inspection(inspection).active()
+        ids = list(meetings.values_list("pk", flat=True))
+        Meeting.assigned_inspectors.through.objects.filter(meeting__in=meetings).delete()
+        meetings.update(
+            start=None,
+            end=None,
+            room=None,
+            placed_venue=None,
+            status=MeetingStatus.DRAFT,
+            version=F("version") + 1,
+        )
+        with batch():  # the UPDATE sends no signal: each meeting's history row, written after it
+            for meeting in Meeting.objects.filter(pk__in=ids):
+                record_change(meeting)
 
 
 def why_unplaced(meeting: Meeting) -> list[str]:

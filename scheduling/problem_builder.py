@@ -8,6 +8,7 @@ meetings are locked; current draft placements become hints.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -92,7 +93,11 @@ def placement_of(meeting: Meeting, built: Built) -> sp.Placement | None:
     )
 
 
-def build(inspection: Inspection, *, draft: bool = True) -> Built:
+def build(
+    inspection: Inspection, *, draft: bool = True, meetings: Iterable[Meeting] | None = None
+) -> Built:
+    """The Problem of the inspection's active meetings; or of `meetings`, already read (with
+    their people), for a caller that must check exactly the rows it read once."""
     cal = inspection.calendar
     dates = {n: cal.date_for_day(n) for n in range(1, cal.last_day + 1)}
     epoch = to_utc(dates[1], dt.time(0))
@@ -163,6 +168,8 @@ def build(inspection: Inspection, *, draft: bool = True) -> Built:
 
     meetings_qs = list(
         Meeting.objects.filter(inspection=inspection).active().with_people().order_by("pk")
+        if meetings is None
+        else meetings
     )
     built = Built(sp.Problem(epoch, days, (), (), (), rooms, venues, travel), {})
     before = _precedences(meetings_qs)

@@ -2,12 +2,16 @@
 
 A meeting's uid never changes; its SEQUENCE rises whenever its time, place, people or status
 change between releases. Cancelled meetings stay in later releases, status cancelled.
+Publishing holds the inspection's schedule lock and reads the draft once, with its meeting rows
+locked: what it checks is what it publishes, and no row it publishes books anyone twice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +21,8 @@ from django.utils import timezone
 from inspections.access import require
 from inspections.models import Inspection, Role
 from inspections.services.errors import DomainError
+from scheduling.conflicts import when
+from scheduling.locks import lock_schedule
 from scheduling.models import Meeting, MeetingStatus, Mode, Release, ReleaseMeeting
 from scheduling.planning import check_draft, describe_slot
 from scheduling.snapshots import Attendee, MeetingSnapshot, SnapshotMode, SnapshotStatus
@@ -88,10 +94,14 @@ def _row(meeting: Meeting, inspection: Inspection) -> dict[str, Any]:
     return row
 
 
-def _draft_rows(inspection: Inspection) -> dict[int, dict[str, Any]]:
-    """Placed meetings of the draft (cancelled ones keep their last placement)."""
-    meetings = Meeting.objects.for_inspection(inspection).with_slot().with_people()
-    return {m.pk: _row(m, inspection) for m in meetings}
+def _draft_rows(
+    inspection: Inspection, meetings: Iterable[Meeting] | None = None
+) -> dict[int, dict[str, Any]]:
+    """Placed meetings of the draft (cancelled ones keep their last placement); of `meetings`
+    when the caller has read them already."""
+    if meetings is None:
+        meetings = Meeting.objects.for_inspection(inspection).with_slot().with_people()
+    return {m.pk: _row(m, inspection) for m in meetings if m.start is not None}
 
 
 def _drop_unpublished_cancellations(
@@ -173,9 +183,18 @@ def publish(inspection: Inspection, *, actor: Any = None, notes: str = "") -> Re
     """Publish the draft as the next release, with its changelog against the last one.
     Coordinators only (`actor=None` is the system): it reaches every subscriber's calendar."""
     require(actor, inspection, Role.COORDINATOR)
-    # Lock the inspection row so two coordinators cannot both publish "v3".
-    Inspection.objects.select_for_update().get(pk=inspection.pk)
-    violations, unplaced = check_draft(inspection)
+    # No edit, solve or second publish ("v3" twice) commits while this one reads and writes.
+    lock_schedule(inspection.pk)
+    # One read of the draft, its rows locked (a write from outside the app waits too): the
+    # check below and the rows published come from the same state.
+    meetings = list(
+        Meeting.objects.select_for_update(of=("self",))
+        .for_inspection(inspection)
+        .with_people()
+        .order_by("pk")
+    )
+    active = [m for m in meetings if m.status != MeetingStatus.CANCELLED]
+    violations, unplaced = check_draft(inspection, active)
     if violations:
         raise PublishRefused(
             "The draft breaks hard rules, so it was not published. Fix these first:",
@@ -183,16 +202,26 @@ def publish(inspection: Inspection, *, actor: Any = None, notes: str = "") -> Re
         )
     previous = latest_release(inspection)
     old = _release_rows(previous)
-    rows = _drop_unpublished_cancellations(old, _draft_rows(inspection))
+    rows = _drop_unpublished_cancellations(old, _draft_rows(inspection, meetings))
     if not rows:
         raise DomainError("Nothing is planned yet: run the planner before publishing.")
-    # A meeting released before but now unplaced keeps its published slot until it is re-placed.
+    existing = {m.pk for m in meetings}
+    live = {m.pk for m in active}
+    # A meeting released before but now unplaced keeps its published slot until it is re-placed;
+    # deleted or cancelled meanwhile, it is cancelled in that slot.
     kept = {pk: old[pk] for pk in old if pk not in rows}
     for pk, row in kept.items():
-        if not Meeting.objects.filter(pk=pk).exists() and row["status"] != MeetingStatus.CANCELLED:
+        if pk not in live and row["status"] != MeetingStatus.CANCELLED:
             row = {**row, "status": MeetingStatus.CANCELLED}
             row["fingerprint"] = _fingerprint(row)
         rows[pk] = row
+    clashes = _double_bookings(inspection, rows)
+    if clashes:
+        raise PublishRefused(
+            "Publishing would book a room or someone twice, so it was not published. A meeting "
+            "no longer placed keeps its published slot; re-place or cancel it first:",
+            clashes[:20],
+        )
     changelog = diff_rows(old, rows)
     changelog["unplaced"] = [m.title for m in unplaced]
     number = (
@@ -206,7 +235,6 @@ def publish(inspection: Inspection, *, actor: Any = None, notes: str = "") -> Re
         notes=notes,
         changelog=changelog,
     )
-    existing = set(Meeting.objects.filter(pk__in=list(rows)).values_list("pk", flat=True))
     ReleaseMeeting.objects.bulk_create(
         [
             ReleaseMeeting(
@@ -223,6 +251,39 @@ def publish(inspection: Inspection, *, actor: Any = None, notes: str = "") -> Re
         ]
     )
     return release
+
+
+def _double_bookings(inspection: Inspection, rows: dict[int, dict[str, Any]]) -> list[str]:
+    """A room, inspector or person in two live rows at once, in plain English.
+
+    Checks the rows a release would hold (kept slots included), as stored: rooms by venue and
+    name, people by ref.
+    """
+    held: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    names: dict[tuple[str, ...], str] = {}
+    for row in rows.values():
+        if row["status"] == MeetingStatus.CANCELLED:
+            continue
+        key: tuple[str, ...]
+        if row["mode"] == Mode.IN_PERSON and row["room"]:
+            key = ("room", row["venue"], row["room"])
+            held[key].append(row)
+            names[key] = _where(row)
+        for a in (*row["inspectors"], *row["attendees"]):
+            key = (a["kind"], a["ref"])
+            held[key].append(row)
+            names[key] = f"Inspector {a['name']}" if a["kind"] == "inspector" else a["name"]
+    out = []
+    for key, booked in held.items():
+        verb = "is booked for" if key[0] == "room" else "is in"  # as the planner's checks say
+        booked.sort(key=lambda r: (r["start"], r["meeting_pk"]))
+        for i, a in enumerate(booked):
+            for b in booked[i + 1 :]:
+                if b["start"] >= a["end"]:
+                    break
+                at = when(inspection, b["start"])
+                out.append(f"{names[key]} {verb} '{a['title']}' and '{b['title']}' at once ({at}).")
+    return out
 
 
 def _next_sequence(old: dict[str, Any] | None, row: dict[str, Any]) -> int:

@@ -1,11 +1,21 @@
-"""Background solves from the web UI: a PlanRun row, claimed atomically, run by django-q2."""
+"""Background solves from the web UI: a PlanRun row, claimed atomically, run by django-q2.
+
+A run whose worker died (killed at its timeout, out of memory, a deploy) would stay "running"
+for ever and block every new plan; `fail_stale_runs` marks it failed once it is older than the
+worker timeout plus a margin. The sweep calls it, and so do the pages and `start_plan_run`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import logging
+from typing import Any, cast
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django_q.exceptions import TimeoutException
 from django_q.tasks import async_task
 
 from inspections.access import NotAllowed, require
@@ -15,7 +25,44 @@ from inspections.services.errors import DomainError
 from scheduling.models import PlanRun, PlanRunStatus
 from scheduling.planning import plan
 
+log = logging.getLogger(__name__)
 MAX_TIME_LIMIT = 120.0
+WORKER_LOST = (
+    "The background worker stopped before this run finished, so it will not finish now. "
+    "Start the plan again."
+)
+TIMED_OUT = (
+    "The background worker stopped this run: it took longer than the {seconds} seconds a job "
+    "may take. Start the plan again with a shorter time limit."
+)
+NOT_QUEUED = (
+    "The background worker could not be reached, so the plan was not started. "
+    "Try again in a few minutes; if it keeps happening, tell whoever runs the planner."
+)
+
+
+def stale_before(now: dt.datetime) -> dt.datetime:
+    """Runs started (or, still queued, created) before this have lost their worker."""
+    timeout = cast(int, settings.Q_CLUSTER["timeout"])
+    return now - dt.timedelta(seconds=timeout + settings.JOBS_STALE_MARGIN_SECONDS)
+
+
+def fail_stale_runs(inspection: Inspection | None = None) -> int:
+    """Mark queued or running runs older than the worker timeout plus a margin as failed.
+    All inspections' runs, or one inspection's; returns how many it marked."""
+    now = timezone.now()
+    cutoff = stale_before(now)
+    runs = PlanRun.objects.in_progress().filter(
+        Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff)
+    )
+    if inspection is not None:
+        runs = runs.filter(inspection=inspection)
+    if not runs.exists():  # the pages call this on each poll: read, write only when needed
+        return 0
+    marked = runs.update(status=PlanRunStatus.FAILED, error=WORKER_LOST, finished_at=now)
+    if marked:
+        log.warning("Marked %d plan run(s) failed: their worker stopped", marked)
+    return marked
 
 
 def start_plan_run(
@@ -33,6 +80,7 @@ def start_plan_run(
         raise DomainError(f"Time limit: give between 1 and {MAX_TIME_LIMIT:.0f} seconds.")
     with transaction.atomic():
         Inspection.objects.select_for_update().get(pk=inspection.pk)
+        fail_stale_runs(inspection)  # a run whose worker died blocks nothing
         if PlanRun.objects.filter(inspection=inspection).in_progress().exists():
             raise DomainError(
                 "A plan is already being worked out for this inspection; wait for it to finish."
@@ -44,8 +92,21 @@ def start_plan_run(
             seed=seed,
             fresh=fresh,
         )
-    transaction.on_commit(lambda: async_task("scheduling.tasks.run_plan", run.pk))
+    transaction.on_commit(lambda: _enqueue(run.pk))
+    run.refresh_from_db()
+    if run.status == PlanRunStatus.FAILED and run.error == NOT_QUEUED:
+        raise DomainError(NOT_QUEUED)  # known now unless called inside a transaction
     return run
+
+
+def _enqueue(run_pk: int) -> None:
+    try:
+        async_task("scheduling.tasks.run_plan", run_pk, task_name=f"plan-run-{run_pk}")
+    except Exception:  # the broker refused the job (Redis down, database broker unreachable)
+        log.exception("Plan run %s could not be queued", run_pk)
+        PlanRun.objects.filter(pk=run_pk, status=PlanRunStatus.QUEUED).update(
+            status=PlanRunStatus.FAILED, error=NOT_QUEUED, finished_at=timezone.now()
+        )
 
 
 def execute_plan_run(run_pk: int) -> PlanRun | None:
@@ -60,9 +121,7 @@ def execute_plan_run(run_pk: int) -> PlanRun | None:
         # again when it runs: the one who queued it may have lost the role meanwhile
         require(run.created_by, run.inspection, Role.PROJECT_TEAM)
     except NotAllowed as exc:
-        PlanRun.objects.filter(pk=run_pk).update(
-            status=PlanRunStatus.FAILED, error=str(exc), finished_at=timezone.now()
-        )
+        _fail(run_pk, str(exc))
         return PlanRun.objects.get(pk=run_pk)
 
     def progress(pct: int, stage: str) -> None:
@@ -73,14 +132,16 @@ def execute_plan_run(run_pk: int) -> PlanRun | None:
             result = plan(
                 run.inspection, run.time_limit, run.seed, fresh=run.fresh, progress=progress
             )
+    except TimeoutException:  # django-q stops a job at its timeout: say so, then let it stop
+        _fail(run_pk, TIMED_OUT.format(seconds=settings.Q_CLUSTER["timeout"]))
+        raise
     except Exception as exc:  # a failed run must say so on the page, not spin for ever
-        PlanRun.objects.filter(pk=run_pk).update(
-            status=PlanRunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
+        _fail(run_pk, str(exc)[:2000])
         if not isinstance(exc, DomainError):
             raise
         return PlanRun.objects.get(pk=run_pk)
-    PlanRun.objects.filter(pk=run_pk).update(
+    # still running: a run the sweep gave up on stays failed
+    PlanRun.objects.filter(pk=run_pk, status=PlanRunStatus.RUNNING).update(
         status=PlanRunStatus.DONE,
         progress=100,
         stage="Done",
@@ -88,3 +149,10 @@ def execute_plan_run(run_pk: int) -> PlanRun | None:
         finished_at=timezone.now(),
     )
     return PlanRun.objects.get(pk=run_pk)
+
+
+def _fail(run_pk: int, error: str) -> None:
+    # only a run still running: the first verdict stays (the sweep may have given up on it)
+    PlanRun.objects.filter(pk=run_pk, status=PlanRunStatus.RUNNING).update(
+        status=PlanRunStatus.FAILED, error=error, finished_at=timezone.now()
+    )

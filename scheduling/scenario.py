@@ -18,6 +18,8 @@ from inspections.models import Inspection, Inspector, Person, PersonKind
 from inspections.services.errors import DomainError
 from inspections.services.scenario import ScenarioContext
 from scheduling.catalogue import load_meeting_types, parse_time
+from scheduling.conflicts import refuse_double_booking
+from scheduling.locks import lock_schedule
 from scheduling.models import (
     InspectorRule,
     Meeting,
@@ -44,6 +46,9 @@ def load_scenario_meetings(inspection: Inspection, ctx: ScenarioContext) -> str 
         if not (ctx.directory / "meetings.toml").exists():
             return None  # a scenario without a timetable
         raise
+    # A reload may change who attends a placed meeting: one writer at a time, and no double
+    # booking (PostgreSQL checks it below, before the loader's transaction commits).
+    lock_schedule(inspection.pk)
     venues, rooms = _load_venues(inspection, venue_data)
     specs = _meeting_specs(inspection, ctx, meeting_data)
     builder = _MeetingWriter(inspection, venues, meeting_data.get("teams_url", ""))
@@ -59,6 +64,7 @@ def load_scenario_meetings(inspection: Inspection, ctx: ScenarioContext) -> str 
         .delete()
     )
     absences = _load_unavailability(inspection, meeting_data.get("unavailability", []))
+    refuse_double_booking()
     fieldwork = sum(1 for s in specs if builder.types[s["type"]].group == "fieldwork")
     return (
         f"meetings: {len(specs)} ({fieldwork} fieldwork in weeks 2-3), "

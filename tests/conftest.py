@@ -1,11 +1,24 @@
 import io
+import os
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from inspections.models import Inspection, Membership, Person, Role
+
+# The importers' property tests (tests/test_importers_property.py): 1,000 examples each in CI,
+# the same ones every run (derandomize), so a failure there is a real one anyone can repeat;
+# fewer, and new ones each run, on a developer's machine. No example database is kept.
+hypothesis_settings.register_profile(
+    "ci", max_examples=1_000, deadline=None, derandomize=True, database=None
+)
+hypothesis_settings.register_profile("dev", max_examples=100, deadline=None, database=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import requests
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from off_site import IDS, OFF_SITE, destination
 
 from inspections.models import Inspection, Membership, Role
 from inspections.services.inspections import create_inspection
@@ -74,11 +75,11 @@ def oidc(request, settings, provider) -> str:
     return provider
 
 
-def sign_in_through_provider(client: Client, provider: str):
+def sign_in_through_provider(client: Client, provider: str, query: dict[str, str] | None = None):
     """Press "Sign in with ...", let the provider approve, come back with the code."""
     login = client.get("/accounts/login/").content.decode()
     assert 'href="/oidc/authenticate/"' in login
-    start = client.get("/oidc/authenticate/")
+    start = client.get("/oidc/authenticate/", query or {})
     assert start.status_code == 302 and start["Location"].startswith(f"{provider}/authorize?")
     at_provider = requests.get(start["Location"], allow_redirects=False, timeout=10)
     assert at_provider.status_code == 302, at_provider.text
@@ -156,3 +157,11 @@ def test_a_callback_this_browser_did_not_start_signs_nobody_in_and_says_so(db, c
     assert "_auth_user_id" not in other.session
     assert response.redirect_chain == [("/accounts/login/", 302)]
     assert "Signing in with Shropshire Council account did not work" in response.content.decode()
+
+
+@pytest.mark.parametrize("target", [*OFF_SITE, "/inspections/?from=next"], ids=[*IDS, "on-site"])
+def test_after_signing_in_through_the_provider_next_never_leads_off_site(db, client, oidc, target):
+    response = sign_in_through_provider(client, oidc, {"next": target})
+    assert "_auth_user_id" in client.session
+    assert destination(response["Location"]) == ("http", "testserver")
+    assert response["Location"] == (target if target.startswith("/inspections/") else "/")

@@ -6,8 +6,10 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
-from scheduling.models import Meeting, Release
+from scheduling.editing import set_status
+from scheduling.models import Meeting, MeetingStatus, Release
 
 
 def run(*args):
@@ -26,26 +28,34 @@ def test_plan_publish_check_then_absence_gives_v2_with_the_moves(scenario):
 
     lead_kit = Meeting.objects.get(inspection=scenario, ref="kit-lead-d07")
     run("absence", scenario.slug, "insp-lead", "--day", "7")
+    data = json.loads(run("plan_meetings", scenario.slug, "--json", "--time-limit", "2"))
+    moved = {m["meeting_id"] for m in data["moved"]}
+    lost = {e["meeting_id"] for e in data["lost"]}
+    # The lead's KIT on day 7 can go nowhere else (its window is that day): it is reported unplaced.
+    assert lead_kit.pk in {u["meeting_id"] for u in data["unplaced"]} | lost
+    # Published, it would keep its v1 slot, which the re-plan may have given to another meeting:
+    # with the lead off sick it cannot happen, so the coordinator cancels it, then publishes.
+    lead_kit.refresh_from_db()
+    set_status(lead_kit, MeetingStatus.CANCELLED, opened_version=lead_kit.version)
     data = json.loads(
         run("plan_meetings", scenario.slug, "--publish", "--json", "--time-limit", "2")
     )
     assert data["release"] == 2
-    moved = {m["meeting_id"] for m in data["moved"]}
     logged = {e["meeting_id"] for e in data["changelog"]["moved"] + data["changelog"]["changed"]}
-    lost = {e["meeting_id"] for e in data["lost"]}
-    # The lead's KIT on day 7 can go nowhere else (its window is that day): it is reported unplaced.
-    assert lead_kit.pk in {u["meeting_id"] for u in data["unplaced"]} | lost
     assert moved <= logged
+    assert [e["meeting_id"] for e in data["changelog"]["cancelled"]] == [lead_kit.pk]
     assert Release.objects.filter(inspection=scenario).count() == 2
 
 
 def test_check_plan_exits_1_on_a_clash(scenario):
     run("plan_meetings", scenario.slug, "--time-limit", "0.5")
     a, b = Meeting.objects.for_inspection(scenario).placed().filter(mode="in_person")[:2]
-    Meeting.objects.filter(pk=b.pk).update(start=a.start, end=a.end, room=a.room)
-    with pytest.raises(SystemExit) as exc:
-        out = io.StringIO()
-        call_command("check_plan", scenario.slug, "--json", stdout=out)
+    with transaction.atomic():  # never committed: PostgreSQL refuses a clash at commit
+        Meeting.objects.filter(pk=b.pk).update(start=a.start, end=a.end, room=a.room)
+        with pytest.raises(SystemExit) as exc:
+            out = io.StringIO()
+            call_command("check_plan", scenario.slug, "--json", stdout=out)
+        transaction.set_rollback(True)
     assert exc.value.code == 1
     assert "room_clash" in out.getvalue()
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from inspections.calendar import local_date, to_utc
 from inspections.services.errors import DomainError
@@ -145,11 +146,13 @@ def test_daysheet_draft_shows_unpublished_changes(v1):
 
 def test_publishing_a_draft_with_a_clash_is_refused(v1):
     a, b = Meeting.objects.for_inspection(v1).placed().filter(mode="in_person")[:2]
-    Meeting.objects.filter(pk=b.pk).update(
-        start=a.start, end=a.start + dt.timedelta(minutes=b.duration), room=a.room
-    )
-    with pytest.raises(DomainError, match="hard rules"):
-        publish(v1)
+    with transaction.atomic():  # never committed: PostgreSQL refuses a clash at commit
+        Meeting.objects.filter(pk=b.pk).update(
+            start=a.start, end=a.start + dt.timedelta(minutes=b.duration), room=a.room
+        )
+        with pytest.raises(DomainError, match="hard rules"):
+            publish(v1)
+        transaction.set_rollback(True)
     assert latest_release(v1).number == 1
 
 

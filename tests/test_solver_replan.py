@@ -4,7 +4,7 @@ import dataclasses
 
 from benchmarks.instances import shropshire
 from scheduling.solver import Meeting, Placement, Span, check, replan, solve
-from tests.test_solver_rules import D1, D2, day_span, hm, meeting, problem
+from tests.test_solver_rules import CAP, D1, D2, day_span, hm, meeting, problem
 
 
 def pooled(mid: str, **kw) -> Meeting:
@@ -45,7 +45,7 @@ def plan_of_two_days():
 def test_after_an_inspectors_sick_day_only_that_days_meetings_move():
     prob, previous = plan_of_two_days()
     after = sick(prob, "khan", D1)
-    sol = replan(after, previous, time_limit=2.0)
+    sol = replan(after, previous, time_limit=CAP, deterministic_time=0.5)
     assert sorted(sol.moved) == ["a", "b"]
     assert check(after, sol.placements) == []
     assert sol.unplaced == {}
@@ -56,7 +56,7 @@ def test_after_an_inspectors_sick_day_only_that_days_meetings_move():
 
 def test_replan_with_nothing_changed_moves_nothing():
     prob, previous = plan_of_two_days()
-    sol = replan(prob, previous, time_limit=1.0)
+    sol = replan(prob, previous, time_limit=CAP, deterministic_time=0.5)
     assert sol.moved == [] and sol.placements == previous
 
 
@@ -66,7 +66,7 @@ def test_added_meeting_is_placed_around_the_plan_and_cancelled_ones_drop_out():
     changed = dataclasses.replace(
         prob, meetings=tuple(m for m in prob.meetings if m.id != "d") + (added,)
     )
-    sol = replan(changed, previous, time_limit=2.0)
+    sol = replan(changed, previous, time_limit=CAP, deterministic_time=0.5)
     assert "new" in sol.placements and "d" not in sol.placements
     assert sol.moved == []
     assert check(changed, sol.placements) == []
@@ -81,7 +81,7 @@ def test_locked_meeting_stays_even_when_others_must_move_around_it():
     prob = dataclasses.replace(prob, meetings=meetings)
     previous = dict(previous, k=locked)
     after = sick(prob, "khan", D1)
-    sol = replan(after, previous, time_limit=2.0)
+    sol = replan(after, previous, time_limit=CAP, deterministic_time=0.5)
     assert sol.placements["k"] == locked
     assert check(after, sol.placements) == []
     assert sol.unplaced == {}
@@ -101,7 +101,7 @@ def test_lost_room_moves_only_its_meetings():
     # Ludlow Room A is lost: r2 moves to the other Ludlow room, r1 stays.
     rooms = tuple(r for r in prob.rooms if r.id != "ra1")
     after = dataclasses.replace(prob, rooms=rooms)
-    sol = replan(after, previous, time_limit=2.0)
+    sol = replan(after, previous, time_limit=CAP, deterministic_time=0.5)
     assert sol.moved == ["r2"]
     assert sol.placements["r1"] == previous["r1"]
     assert sol.placements["r2"].room == "ra2" and sol.placements["r2"].start == hm(10)
@@ -109,7 +109,7 @@ def test_lost_room_moves_only_its_meetings():
 
 def test_sick_day_on_the_shropshire_shape_moves_few_and_keeps_every_rule():
     prob = shropshire()
-    plan = solve(prob, time_limit=2.0).placements
+    plan = solve(prob, time_limit=CAP, deterministic_time=0.2).placements
     day = next(d for d in prob.days if d.number == 8)
     touched = {
         mid
@@ -117,7 +117,7 @@ def test_sick_day_on_the_shropshire_shape_moves_few_and_keeps_every_rule():
         if "i2" in p.inspectors and day.midnight <= p.start < day.midnight + 1440
     }
     after = sick(prob, "i2", day.midnight)
-    sol = replan(after, plan, time_limit=2.0)
+    sol = replan(after, plan, time_limit=CAP, deterministic_time=0.5)
     assert sol.unplaced == {}
     assert check(after, sol.placements) == []
     assert touched <= set(sol.moved)

@@ -1,6 +1,11 @@
 """greedy() and solve(): complete plans that keep every rule, explanations, locks, seeds."""
 
 import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from benchmarks.instances import scale, shropshire, tighten
 from scheduling.solver import (
@@ -13,7 +18,9 @@ from scheduling.solver import (
     score,
     solve,
 )
-from tests.test_solver_rules import D1, D2, day_span, hm, meeting, problem
+from tests.test_solver_rules import CAP, D1, D2, day_span, hm, meeting, problem
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def busy_problem():
@@ -38,7 +45,7 @@ def busy_problem():
 def test_greedy_and_solve_place_everything_without_violations():
     prob = busy_problem()
     g = greedy(prob)
-    s = solve(prob, time_limit=1.0)
+    s = solve(prob, time_limit=CAP, deterministic_time=0.5)
     for sol in (g, s):
         assert sol.unplaced == {}
         assert check(prob, sol.placements) == []
@@ -52,7 +59,7 @@ def test_greedy_and_solve_place_everything_without_violations():
 
 def test_solve_honours_soft_goals_when_it_can():
     prob = busy_problem()
-    s = solve(prob, time_limit=1.0)
+    s = solve(prob, time_limit=CAP, deterministic_time=0.5)
     assert s.placements["a"].start == hm(14)  # preferred start
     assert s.placements["e"].start == hm(10, day=D2)
     assert s.placements["c"].start + 60 <= s.placements["d"].start  # case discussion first
@@ -61,9 +68,36 @@ def test_solve_honours_soft_goals_when_it_can():
 
 def test_same_seed_same_plan():
     prob = busy_problem()
-    a = solve(prob, time_limit=1.0, seed=7)
-    b = solve(prob, time_limit=1.0, seed=7)
+    a = solve(prob, time_limit=CAP, deterministic_time=0.5, seed=7)
+    b = solve(prob, time_limit=CAP, deterministic_time=0.5, seed=7)
     assert a.placements == b.placements
+
+
+def _plan_in_a_new_process(hash_seed: str) -> list:
+    """The Shropshire shape solved (window by window, two workers asked for) on a deterministic
+    budget in a fresh interpreter, whose string hashing (set order) differs from this one's."""
+    code = (
+        "import json; from benchmarks.instances import shropshire; "
+        "from scheduling.solver import solve; "
+        "s = solve(shropshire(), time_limit=120, workers=2, seed=3, deterministic_time=0.2); "
+        "print(json.dumps(sorted([k, p.start, list(p.inspectors), p.room] "
+        "for k, p in s.placements.items())))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def test_a_deterministic_budget_gives_the_same_plan_every_time():
+    first = _plan_in_a_new_process("1")
+    assert len(first) == len(shropshire().meetings)
+    assert _plan_in_a_new_process("2") == first
+    here = solve(shropshire(), time_limit=CAP, workers=2, seed=3, deterministic_time=0.2)
+    assert sorted([k, p.start, list(p.inspectors), p.room] for k, p in here.placements.items()) == (
+        first
+    )
 
 
 def test_locked_meetings_never_move():
@@ -72,12 +106,15 @@ def test_locked_meetings_never_move():
         meeting("x", locked=locked, preferred_start=hm(9)),
         meeting("y", preferred_start=hm(11)),
     )
-    for sol in (greedy(prob), solve(prob, time_limit=2.0)):
+    for sol in (greedy(prob), solve(prob, time_limit=CAP, deterministic_time=0.5)):
         assert sol.placements["x"] == locked
         assert check(prob, sol.placements) == []
     # even a hint that moves it does not move it
     moved_hint = {"x": Placement(hm(9), ("khan",)), "y": Placement(hm(11), ("khan",))}
-    assert solve(prob, time_limit=2.0, hint=moved_hint).placements["x"] == locked
+    assert (
+        solve(prob, time_limit=CAP, deterministic_time=0.5, hint=moved_hint).placements["x"]
+        == locked
+    )
 
 
 def test_meeting_with_no_room_big_enough_is_left_unplaced_and_explained():
@@ -85,7 +122,7 @@ def test_meeting_with_no_room_big_enough_is_left_unplaced_and_explained():
         meeting("ok"),
         meeting("big", mode=IN_PERSON, venue="shrewsbury", size=14, title="Foster carers"),
     )
-    for sol in (greedy(prob), solve(prob, time_limit=2.0)):
+    for sol in (greedy(prob), solve(prob, time_limit=CAP, deterministic_time=0.5)):
         assert set(sol.placements) == {"ok"}
         assert any("No room holds 14 people at Shrewsbury" in r for r in sol.unplaced["big"])
 
@@ -94,7 +131,7 @@ def test_no_common_time_is_explained_with_the_names():
     away = dataclasses.replace(busy_problem().people[0], available=(day_span(D2),))
     base = problem(meeting("m", attendees=("p1",), windows=(day_span(D1),)))
     prob = dataclasses.replace(base, people=(away, *base.people[1:]))
-    sol = solve(prob, time_limit=1.0)
+    sol = solve(prob, time_limit=CAP, deterministic_time=0.5)
     assert sol.placements == {}
     assert any("Practitioner One" in r for r in sol.unplaced["m"])
 
@@ -120,7 +157,7 @@ def test_synthetic_shropshire_greedy_and_a_short_solve_keep_every_rule():
     g = greedy(prob)
     assert g.unplaced == {}  # its speed is the benchmark's business
     assert check(prob, g.placements) == []
-    s = solve(prob, time_limit=3.0, hint=g.placements)
+    s = solve(prob, time_limit=CAP, deterministic_time=0.2, hint=g.placements)
     assert s.unplaced == {}
     assert check(prob, s.placements) == []
     assert s.soft["total"] <= g.soft["total"]

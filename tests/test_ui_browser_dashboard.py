@@ -102,6 +102,32 @@ def test_the_day_page_lists_its_tasks_by_owner(site, chrome):
     screenshot(page, "day-3")
 
 
+# How an element looks, in what shows focus: an outline only when it can be seen (a
+# transparent one is for Windows high-contrast mode), box-shadow, colours, underline, border.
+LOOK = """(el) => { const s = getComputedStyle(el);
+  const seen = (c) => c !== 'transparent' && !/rgba\\([^)]*,\\s*0\\)$/.test(c);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && seen(s.outlineColor)
+    ? `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}` : 'none';
+  return [outline, s.boxShadow, s.backgroundColor, s.color, s.textDecorationLine,
+          s.textDecorationThickness, s.borderColor, s.borderWidth].join(' | '); }"""
+
+
+def focus_change(page) -> dict[str, str]:
+    """The focused element's look, and its look once it has lost focus (focus then put back):
+    a visible focus indicator is a difference between the two. An element that always carries
+    a box-shadow (a GOV.UK button) does not pass for having one."""
+    return page.evaluate(
+        f"""() => {{ const look = {LOOK}; const el = document.activeElement;
+             const focused = look(el); el.blur(); const blurred = look(el); el.focus();
+             return {{focused, blurred, tag: el.tagName, text: el.textContent.trim().slice(0, 40),
+                      html: el.outerHTML.slice(0, 80)}}; }}"""
+    )
+
+
+def shows_focus(change: dict[str, str]) -> bool:
+    return change["focused"] != change["blurred"]
+
+
 def test_keyboard_alone_skip_link_focus_visible_tick_and_no_trap(site, chrome):
     base, inspection = site
     page = chrome.new_page(viewport={"width": 1280, "height": 900})
@@ -110,20 +136,18 @@ def test_keyboard_alone_skip_link_focus_visible_tick_and_no_trap(site, chrome):
 
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    assert shows_focus(focus_change(page))
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
 
-    # Tab to the first "Mark done" button, showing a visible focus indicator on every stop.
+    # Tab to the first "Mark done" button: every stop looks different focused from blurred.
     for _ in range(200):
         page.keyboard.press("Tab")
-        focused = page.evaluate(
-            """() => { const el = document.activeElement, s = getComputedStyle(el);
-                 return {text: el.textContent.trim(), tag: el.tagName,
-                         visible: s.outlineStyle !== 'none' && s.outlineWidth !== '0px'
-                                  || s.boxShadow !== 'none' || s.backgroundColor === 'rgb(255, 221, 0)'}; }"""
+        change = focus_change(page)
+        assert shows_focus(change), (
+            f"no visible focus on {change['tag']} {change['text']}: {change}"
         )
-        assert focused["visible"], f"no visible focus on {focused['tag']} {focused['text'][:40]}"
-        if focused["text"].startswith("Mark done") and "waits on" not in page.evaluate(
+        if change["text"].startswith("Mark done") and "waits on" not in page.evaluate(
             "document.activeElement.closest('tr').textContent"
         ):
             break
@@ -133,29 +157,49 @@ def test_keyboard_alone_skip_link_focus_visible_tick_and_no_trap(site, chrome):
     page.keyboard.press("Enter")
     page.locator(f"#{row_id} strong.govuk-tag").filter(has_text="Done").wait_for()
     assert page.evaluate("document.activeElement.textContent.trim()").startswith("Reopen")
+    assert shows_focus(focus_change(page))
 
     # keep tabbing: focus must leave the page's last control and come back round (no trap)
     seen = set()
     for _ in range(400):
         page.keyboard.press("Tab")
-        key = page.evaluate(
+        where = page.evaluate(
             """() => { const el = document.activeElement;
                  if (el === document.body) return 'BODY';
                  if (el.classList.contains('govuk-skip-link')) return 'SKIP';
-                 const s = getComputedStyle(el);
-                 const visible = s.outlineStyle !== 'none' && s.outlineWidth !== '0px'
-                   || s.boxShadow !== 'none' || s.backgroundColor === 'rgb(255, 221, 0)';
-                 if (!visible) return 'HIDDEN ' + el.outerHTML.slice(0, 80);
                  el.dataset.kbd = el.dataset.kbd || String(window.kbd = (window.kbd || 0) + 1);
                  return el.dataset.kbd; }"""
         )
-        if key in ("BODY", "SKIP"):
+        if where in ("BODY", "SKIP"):
             break
-        assert not key.startswith("HIDDEN"), f"no visible focus: {key}"
-        seen.add(key)
+        change = focus_change(page)
+        assert shows_focus(change), f"no visible focus: {change}"
+        seen.add(where)
     else:
         pytest.fail("focus never left the page: a keyboard trap")
     assert len(seen) > 20
+
+
+def test_the_focus_check_fails_a_control_whose_look_does_not_change(site, chrome):
+    base, inspection = site
+    # the site's policy rightly refuses inline styles: this page lets the test add one
+    page = chrome.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    log_in(page, base)
+    page.goto(f"{base}/inspections/{inspection.slug}/")
+    button = page.get_by_role("button", name=re.compile("Mark done")).first
+    button.focus()
+    assert shows_focus(focus_change(page))  # GOV.UK's yellow focus state
+    # The same button with its focus style taken away keeps only its resting box-shadow.
+    page.add_style_tag(
+        content=".govuk-button:focus, .govuk-button:focus:not(:active):not(:hover) {"
+        " outline: none !important; background-color: #00703c !important;"
+        " box-shadow: 0 2px 0 #002d18 !important; color: #fff !important;"
+        " border-color: transparent !important; }"
+    )
+    button.focus()
+    change = focus_change(page)
+    assert change["focused"] == change["blurred"] and "rgb(0, 45, 24)" in change["focused"]
+    assert not shows_focus(change)
 
 
 @pytest.mark.parametrize("path", ["", "days/", "days/3/", "tasks/", "people/", "search/?q=library"])

@@ -1,23 +1,29 @@
 """Annexe A file checks: store the upload, check it (in the background or inline), keep findings.
 
-Only counts and findings are kept. Uploaded files are deleted as soon as the check ends.
+Only counts and findings are kept. Uploaded files (children's data) are deleted as soon as the
+check ends, when the broker refuses the job, and otherwise by `sweep_checks`: a check whose
+worker died is marked failed once older than the worker timeout plus a margin, and its files go.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
+import posixpath
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django_q.exceptions import TimeoutException
 from django_q.tasks import async_task
 
 from annex_a.checker import CheckReport, Source, check_sources
@@ -31,6 +37,22 @@ from inspections.services.errors import DomainError
 
 log = logging.getLogger(__name__)
 MAX_FILES = 11
+UPLOADS = "annex_a/uploads"
+LIVE = (CheckStatus.QUEUED, CheckStatus.RUNNING)
+NOT_STORED = "The files could not be stored, so the check did not start. Upload them again."
+NOT_QUEUED = (
+    "The background worker could not be reached, so the check did not start and the files "
+    "were not kept. Upload them again in a few minutes; if it keeps happening, tell whoever "
+    "runs the planner."
+)
+TIMED_OUT = (
+    "The background worker stopped this check: it took longer than the {seconds} seconds a job "
+    "may take. The uploaded files have been deleted."
+)
+WORKER_LOST = (
+    "The background worker stopped before this check finished; the uploaded files have been "
+    "deleted. Upload them again."
+)
 
 
 def limits() -> Limits:
@@ -57,19 +79,39 @@ def start_check(inspection: Inspection, files: Sequence[NamedFile], actor: Any =
             raise DomainError(
                 f"{f.name}: {f.size // (1024 * 1024)} MB is over the {cap // (1024 * 1024)} MB limit."
             )
-    folder = f"annex_a/uploads/{uuid.uuid4().hex}"
-    stored = [
-        default_storage.save(f"{folder}/{n}-{_safe(f.name)}", File(f.file))
-        for n, f in enumerate(files)
-    ]
+    # The row first, then the files in a folder named after it: the sweep then knows whose
+    # every stored file is, even one written by a request that died half way.
     check = FileCheck.objects.create(
         inspection=inspection,
         file_names=[os.path.basename(f.name) for f in files],
-        stored_files=stored,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    async_task("annex_a.tasks.run_file_check", check.pk, task_name=f"annex-a-check-{check.pk}")
+    folder = f"{UPLOADS}/{check.pk}-{uuid.uuid4().hex}"
+    stored: list[str] = []
+    try:
+        for n, f in enumerate(files):
+            stored.append(default_storage.save(f"{folder}/{n}-{_safe(f.name)}", File(f.file)))
+    except Exception:
+        log.exception("Annexe A check %s: the upload could not be stored", check.pk)
+        _give_up(check, stored, NOT_STORED)
+        raise DomainError(NOT_STORED) from None
+    FileCheck.objects.filter(pk=check.pk).update(stored_files=stored)
+    check.stored_files = stored
+    try:
+        async_task("annex_a.tasks.run_file_check", check.pk, task_name=f"annex-a-check-{check.pk}")
+    except Exception:  # the broker refused the job (Redis down, database broker unreachable)
+        log.exception("Annexe A check %s could not be queued", check.pk)
+        _give_up(check, stored, NOT_QUEUED)
+        raise DomainError(NOT_QUEUED) from None
     return check
+
+
+def _give_up(check: FileCheck, stored: list[str], message: str) -> None:
+    FileCheck.objects.filter(pk=check.pk, status=CheckStatus.QUEUED).update(
+        status=CheckStatus.FAILED, message=message, finished_at=timezone.now()
+    )
+    check.stored_files = stored
+    _discard(check)
 
 
 def _safe(name: str) -> str:
@@ -100,6 +142,13 @@ def run_check(check_pk: int) -> FileCheck | None:
                 files.append((name, stack.enter_context(default_storage.open(stored, "rb"))))
             with acting_as(check.created_by):  # lists' new row counts: the uploader's change
                 execute(check, files)
+    except TimeoutException:  # django-q stops a job at its timeout: say so, then let it stop
+        FileCheck.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
+            status=CheckStatus.FAILED,
+            message=TIMED_OUT.format(seconds=settings.Q_CLUSTER["timeout"]),
+            finished_at=timezone.now(),
+        )
+        raise
     except Exception:
         # execute() marks its own failures; this catches a stored upload that cannot be opened
         FileCheck.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
@@ -115,9 +164,96 @@ def run_check(check_pk: int) -> FileCheck | None:
 
 
 def _discard(check: FileCheck) -> None:
-    for stored in check.stored_files:
-        default_storage.delete(stored)
+    _delete(check.stored_files)
     FileCheck.objects.filter(pk=check.pk).update(stored_files=[])
+
+
+def _delete(stored_files: Sequence[str]) -> None:
+    for stored in stored_files:
+        default_storage.delete(stored)
+    for folder in {posixpath.dirname(stored) for stored in stored_files}:
+        if folder.startswith(f"{UPLOADS}/"):
+            _delete_folder(folder)
+
+
+def _delete_folder(folder: str) -> None:
+    try:
+        default_storage.delete(folder)
+    except OSError:  # not empty: the sweep deals with what is left
+        log.warning("Annexe A upload folder %s is not empty", folder)
+
+
+@dataclass(frozen=True)
+class Swept:
+    failed: int  # checks whose worker stopped, marked failed
+    files: int  # stored uploads deleted
+
+
+def stale_before(now: dt.datetime) -> dt.datetime:
+    """Checks started (or, still queued, created) before this have lost their worker."""
+    timeout = cast(int, settings.Q_CLUSTER["timeout"])
+    return now - dt.timedelta(seconds=timeout + settings.JOBS_STALE_MARGIN_SECONDS)
+
+
+def sweep_checks(inspection: Inspection | None = None) -> Swept:
+    """Fail checks whose worker died and delete the uploads of every check that has ended:
+    one inspection's (the pages call this), or all of them and any stray upload (the sweep job)."""
+    # Listed before the checks are read: start_check writes a folder only after its check's
+    # row, so every folder listed here belongs to a check the queries below can see.
+    folders = _upload_folders() if inspection is None else {}
+    now = timezone.now()
+    cutoff = stale_before(now)
+    checks = FileCheck.objects.all() if inspection is None else inspection.annex_a_checks.all()
+    abandoned = checks.filter(
+        Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff),
+        status__in=LIVE,
+    )
+    failed = 0
+    if abandoned.exists():  # the pages call this on each poll: read, write only when needed
+        failed = abandoned.update(
+            status=CheckStatus.FAILED, message=WORKER_LOST, finished_at=now, progress=0
+        )
+    deleted = 0
+    for check in checks.exclude(status__in=LIVE).exclude(stored_files=[]):
+        deleted += len(check.stored_files)
+        _discard(check)
+    if folders:
+        deleted += _delete_strays(folders)
+    if failed or deleted:
+        log.warning("Annexe A sweep: %d check(s) failed, %d upload(s) deleted", failed, deleted)
+    return Swept(failed=failed, files=deleted)
+
+
+def _upload_folders() -> dict[str, list[str]]:
+    """Each folder under the uploads folder, with the storage names of the files in it."""
+    if not default_storage.exists(UPLOADS):
+        return {}
+    folders, _ = default_storage.listdir(UPLOADS)
+    return {
+        folder: [
+            f"{UPLOADS}/{folder}/{name}"
+            for name in default_storage.listdir(f"{UPLOADS}/{folder}")[1]
+        ]
+        for folder in folders
+    }
+
+
+def _delete_strays(folders: dict[str, list[str]]) -> int:
+    """Deletes the folders that no queued or running check owns (by the check's number that
+    starts the folder's name, or by its stored file names); returns how many files went."""
+    live = FileCheck.objects.filter(status__in=LIVE)
+    owners = {str(pk) for pk in live.values_list("pk", flat=True)}
+    needed = {name for names in live.values_list("stored_files", flat=True) for name in names}
+    deleted = 0
+    for folder, names in folders.items():
+        if folder.split("-", 1)[0] in owners or needed.intersection(names):
+            continue
+        names = [name for name in names if default_storage.exists(name)]  # not swept above
+        for name in names:
+            default_storage.delete(name)
+        _delete_folder(f"{UPLOADS}/{folder}")
+        deleted += len(names)
+    return deleted
 
 
 def check_files_inline(

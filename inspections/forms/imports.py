@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from inspections.forms.base import GovForm
+from inspections.services.spreadsheets import LIST_LIMITS, FileRefused, check_size
 
 
 class ImportForm(GovForm):
@@ -23,9 +26,12 @@ class ImportForm(GovForm):
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        cap = settings.MAX_UPLOAD_BYTES
-        if (upload.size or 0) > cap:
-            raise ValidationError(
-                f"The spreadsheet must be smaller than {cap // (1024 * 1024)} MB", code="size"
-            )
+        # the size Django counted as it stored the upload: nothing has been read from it yet
+        limits = replace(
+            LIST_LIMITS, max_bytes=min(settings.MAX_UPLOAD_BYTES, LIST_LIMITS.max_bytes)
+        )
+        try:
+            check_size(upload.name or "upload", upload.size or 0, limits)
+        except FileRefused as exc:
+            raise ValidationError(str(exc), code="size") from exc
         return upload

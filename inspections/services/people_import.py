@@ -7,7 +7,7 @@ report names each bad row and field.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,7 +27,7 @@ from inspections.models import (
     Role,
 )
 from inspections.services.errors import DomainError, ImportFailed
-from inspections.services.spreadsheets import normalise_header, read_rows
+from inspections.services.spreadsheets import LIST_LIMITS, normalise_header, read_rows, too_long
 
 COLUMNS = [
     "type",
@@ -52,6 +52,11 @@ TYPES = {
     "partner": PersonKind.PARTNER,
 }
 ALIASES = {"full name": "name", "job": "job title", "organization": "organisation", "kind": "type"}
+# The file's column for each model field, to name it in a problem.
+COLUMN_OF = {"full_name": "name", "job_title": "job title"}
+# Each row is its own update_or_create, so the cap on rows is what bounds an import's time;
+# an inspection has a few hundred people.
+PEOPLE_LIMITS = replace(LIST_LIMITS, max_rows=2_000)
 
 
 @dataclass
@@ -88,11 +93,20 @@ def _role_value(choices: type, text: str) -> str | None:
     return None
 
 
+def _lengths(model: type[Inspector | Person], values: dict, where: str) -> list[str]:
+    """Every text against its model column, so no row reaches the database too long for it."""
+    return [
+        f"{where}, field {COLUMN_OF.get(field, field)!r}: {problem}"
+        for field, value in values.items()
+        if isinstance(value, str) and (problem := too_long(model, field, value))
+    ]
+
+
 def import_people(
     inspection: Inspection, filename: str, data: bytes, *, actor: Any = None
 ) -> ImportResult:
     require(actor, inspection, Role.PROJECT_TEAM)  # an import overwrites people
-    rows = read_rows(filename, data)
+    rows = read_rows(filename, data, PEOPLE_LIMITS)
     try:
         _, header = next(rows)
     except StopIteration:
@@ -162,39 +176,33 @@ def import_people(
             except ValueError as exc:
                 problems.append(f"{where}, field 'onsite days': {exc.args[0]}")
                 days = []
-            parsed.append(
-                (
-                    "inspector",
-                    {
-                        "ref": ref,
-                        "full_name": name,
-                        "role": role,
-                        "email": email,
-                        "phone": row.get("phone", ""),
-                        "onsite_days": days,
-                    },
-                )
-            )
+            values: dict[str, Any] = {
+                "ref": ref,
+                "full_name": name,
+                "role": role,
+                "email": email,
+                "phone": row.get("phone", ""),
+                "onsite_days": days,
+            }
+            problems.extend(_lengths(Inspector, values, where))
+            parsed.append(("inspector", values))
         else:
             role = _role_value(PersonRole, role_text) if role_text else ""
             if role is None:
                 problems.append(f"{where}, field 'role': {role_text!r} is not a council role")
-            parsed.append(
-                (
-                    "person",
-                    {
-                        "ref": ref,
-                        "full_name": name,
-                        "kind": TYPES[kind_text],
-                        "role": role or "",
-                        "email": email,
-                        "phone": row.get("phone", ""),
-                        "job_title": row.get("job title", ""),
-                        "team": row.get("team", ""),
-                        "organisation": row.get("organisation", ""),
-                    },
-                )
-            )
+            values = {
+                "ref": ref,
+                "full_name": name,
+                "kind": TYPES[kind_text],
+                "role": role or "",
+                "email": email,
+                "phone": row.get("phone", ""),
+                "job_title": row.get("job title", ""),
+                "team": row.get("team", ""),
+                "organisation": row.get("organisation", ""),
+            }
+            problems.extend(_lengths(Person, values, where))
+            parsed.append(("person", values))
     if problems:
         raise ImportFailed(
             f"{filename}: {len(problems)} problem(s); nothing was imported.", problems
@@ -204,11 +212,11 @@ def import_people(
     created = updated = 0
     # batch: a row the file did not change leaves no history row
     with transaction.atomic(), batch():
-        for model_name, values in parsed:
+        for model_name, fields in parsed:
             model = Inspector if model_name == "inspector" else Person
-            ref = values.pop("ref")
+            key = fields.pop("ref")
             _, was_created = model.objects.update_or_create(  # type: ignore[attr-defined]
-                inspection=inspection, ref=ref, defaults=values
+                inspection=inspection, ref=key, defaults=fields
             )
             created += was_created
             updated += not was_created

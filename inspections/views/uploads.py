@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from inspections.forms.imports import ImportForm
 from inspections.models import Inspection
 from inspections.services.errors import DomainError, ImportFailed
+from inspections.services.spreadsheets import check_size
 
 
 @dataclass
@@ -31,8 +32,10 @@ def run_import(
     upload = request.FILES.get("file")
     if upload is None:
         return UploadOutcome(False, problems=["Choose a CSV or Excel file to upload."])
+    name = upload.name or "upload"
     try:
-        result = importer(inspection, upload.name or "upload", upload.read())
+        check_size(name, upload.size or 0)  # before .read(): the upload may be on disk, and large
+        result = importer(inspection, name, upload.read())
     except ImportFailed as exc:
         return UploadOutcome(False, exc.args[0], exc.problems)
     except DomainError as exc:

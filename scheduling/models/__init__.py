@@ -1,3 +1,4 @@
+from scheduling.models.bookings import Booking, BookingKind
 from scheduling.models.meetings import (
     InspectorRule,
     Meeting,
@@ -13,6 +14,8 @@ from scheduling.models.releases import PlanRun, PlanRunStatus, Release, ReleaseM
 from scheduling.models.venues import Room, Travel, Venue, VenueKind
 
 __all__ = [
+    "Booking",
+    "BookingKind",
     "InspectorRule",
     "Meeting",
     "MeetingGroup",

@@ -1,10 +1,11 @@
 """The timetabling core (pure: no Django). See problem.py for the data and each module for its part.
 
 - greedy(problem): first-fit plan, every hard rule kept, unplaced meetings explained.
-- solve(problem, time_limit=, seed=, workers=, hint=): CP-SAT refinement from a complete hint.
+- solve(problem, time_limit=, seed=, workers=, hint=, deterministic_time=): CP-SAT refinement
+  from a complete hint (deterministic_time: a budget of CP-SAT work, the same plan on any machine).
 - check(problem, placements): every hard-rule violation in plain English.
 - explain(problem, meeting_id, placements): why a meeting cannot be placed.
-- replan(problem, previous, time_limit=, seed=): fewest moves after a change.
+- replan(problem, previous, time_limit=, seed=, deterministic_time=): fewest moves after a change.
 - score(problem, placements): soft penalty by goal, one scale for every plan.
 - local(problem, minute): "HH:MM" in Europe/London (from Day.midnight).
 """

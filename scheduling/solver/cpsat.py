@@ -10,6 +10,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from .check import check, score
+from .clock import Clock
 from .explain import reasons
 from .greedy import greedy_place
 from .index import Index
@@ -129,9 +130,12 @@ def solve_parts(
     workers: int,
     move_weight: int = 0,
     single_worker_up_to: int = DETERMINISTIC_UP_TO,
+    clock: Clock | None = None,
 ) -> tuple[dict[str, Placement], list[str], float, float]:
-    """Solve each connected part in turn (time shared by size); falls back to the hint per part."""
-    deadline = time.perf_counter() + time_limit
+    """Solve each connected part in turn (time shared by size); falls back to the hint per part.
+    `time_limit` is counted on `clock` (wall-clock seconds unless it says otherwise)."""
+    clock = clock or Clock(time_limit)
+    deadline = clock.now() + time_limit
     parts = components(problem)
     placements: dict[str, Placement] = {m.id: m.locked for m in problem.meetings if m.locked}
     statuses: list[str] = []
@@ -139,7 +143,7 @@ def solve_parts(
     remaining = sum(len(p) for p in parts) or 1
     for part in parts:
         free = [m for m in part if m.locked is None]
-        left = max(0.05, deadline - time.perf_counter())
+        left = max(0.05, deadline - clock.now())
         budget = max(0.05, left * len(part) / remaining)
         remaining -= len(part)
         sub = dataclasses.replace(problem, meetings=tuple(part))
@@ -147,16 +151,13 @@ def solve_parts(
         b = Builder(sub, sub_hint, move_weight=move_weight)
         built = b.build(part)
         solver = cp_model.CpSolver()
+        # one worker is deterministic (same seed, same plan) and as fast at small sizes
+        clock.setup(solver, budget, workers if len(free) > single_worker_up_to else 1, seed)
         prm = solver.parameters
-        prm.max_time_in_seconds = budget
-        prm.num_workers = workers
-        prm.random_seed = seed
         prm.log_search_progress = log.isEnabledFor(logging.DEBUG - 1)
         prm.cp_model_probing_level = 0  # presolve 3x faster on these models, same plans
-        if len(free) <= single_worker_up_to:
-            # one worker is deterministic (same seed, same plan) and as fast at this size
-            prm.num_workers = 1
         code = solver.solve(built.model)
+        clock.spend(solver)
         st = STATUS.get(code, "unknown")
         log.debug(
             "part of %d free meetings: %s in %.2fs of %.2fs",
@@ -219,9 +220,14 @@ def solve(
     seed: int = 0,
     workers: int = 2,
     hint: dict[str, Placement] | None = None,
+    deterministic_time: float | None = None,
 ) -> Solution:
+    """Refine a complete plan (the hint, greedy for the rest) with CP-SAT for `time_limit`
+    seconds; or, given `deterministic_time`, for that much of CP-SAT's deterministic time with
+    one worker (the same plan on any machine, however busy), `time_limit` then only a cap."""
     t0 = time.perf_counter()
-    deadline = t0 + time_limit
+    clock = Clock(time_limit, deterministic_time)
+    deadline = clock.deadline()
     start = full_hint(problem, hint)
     parts = components(problem)
     small = [m for part in parts if _free(part) <= LNS_ABOVE for m in part]
@@ -232,7 +238,7 @@ def solve(
     objective = bound = 0.0
     if small:
         sub = dataclasses.replace(problem, meetings=tuple(dict.fromkeys(small)))
-        left = max(0.1, deadline - time.perf_counter())
+        left = max(0.1, deadline - clock.now())
         share = left if not large else max(0.1, left * _free(small) / total)
         got, sts, obj, bnd = solve_parts(
             sub,
@@ -240,24 +246,25 @@ def solve(
             time_limit=share,
             seed=seed,
             workers=workers,
+            clock=clock,
         )
         placements.update(got)
         statuses += sts
         objective += obj
         bound += bnd
     for n, part in enumerate(large):
-        left = max(0.1, deadline - time.perf_counter())
+        left = max(0.1, deadline - clock.now())
         share = left * _free(part) / max(1, sum(_free(p) for p in large[n:]))
-        part_end = time.perf_counter() + share
+        part_end = clock.now() + share
         sub = dataclasses.replace(problem, meetings=tuple(part))
         cur = {m.id: placements[m.id] for m in part if m.id in placements}
         bnd = 0.0  # every goal term is >= 0; the whole-part LP bound is no better in practice
         if GLOBAL_SHARE > 0:
             got, _, _, bnd = solve_parts(
-                sub, cur, time_limit=share * GLOBAL_SHARE, seed=seed, workers=workers
+                sub, cur, time_limit=share * GLOBAL_SHARE, seed=seed, workers=workers, clock=clock
             )
             cur.update(got)
-        cur = improve(sub, cur, part_end, seed, workers, solve_parts)
+        cur = improve(sub, cur, part_end, seed, workers, solve_parts, clock=clock)
         for m in part:
             placements.pop(m.id, None)
             if m.id in cur:

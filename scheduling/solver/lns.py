@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 from .check import score
+from .clock import Clock
 from .index import DAY_MINUTES, Index, intersect
 from .problem import Meeting, Placement, Problem, Span
 
@@ -47,7 +48,10 @@ def improve(
     workers: int,
     solve_parts: SolveParts,
     step_limit: float = 1.0,
+    clock: Clock | None = None,
 ) -> dict[str, Placement]:
+    """Improve `current` window by window until `deadline` (on `clock`, wall-clock by default)."""
+    clock = clock or Clock(max(0.0, deadline - time.perf_counter()))
     ix = Index(problem)
     rng = random.Random(seed)
     movable = [m for m in problem.meetings if m.locked is None and m.fixed_start is None]
@@ -66,13 +70,13 @@ def improve(
         improved = False
         for kind in KINDS:
             for window in _windows(days, kind, rng):
-                if time.perf_counter() > deadline - 0.05:
+                if clock.now() > deadline - 0.05 or clock.capped():
                     return current
                 sub = _sub_problem(problem, ix, current, set(window), rng)
                 if sub is None:
                     continue
                 hint = {m.id: current[m.id] for m in sub.meetings if m.id in current}
-                left = deadline - time.perf_counter()
+                left = deadline - clock.now()
                 placements, _, _, _ = solve_parts(
                     sub,
                     hint,
@@ -80,6 +84,7 @@ def improve(
                     seed=seed,
                     workers=workers,
                     single_worker_up_to=WINDOW_SINGLE_WORKER_UP_TO,
+                    clock=clock,
                 )
                 candidate = dict(current)
                 for m in sub.meetings:

@@ -13,6 +13,7 @@ import dataclasses
 import time
 
 from .check import Item, check, strict_day
+from .clock import Clock
 from .cpsat import finish, overall, solve_parts
 from .greedy import greedy_place
 from .index import Index
@@ -67,10 +68,18 @@ def _neighbours(
 
 
 def replan(
-    problem: Problem, previous: dict[str, Placement], *, time_limit: float = 2.0, seed: int = 0
+    problem: Problem,
+    previous: dict[str, Placement],
+    *,
+    time_limit: float = 2.0,
+    seed: int = 0,
+    deterministic_time: float | None = None,
 ) -> Solution:
+    """Re-solve within `time_limit` seconds; or, given `deterministic_time`, within that much
+    of CP-SAT's deterministic time on one worker (`time_limit` then only a cap), see solve()."""
     t0 = time.perf_counter()
-    deadline = t0 + time_limit
+    clock = Clock(time_limit, deterministic_time)
+    deadline = clock.deadline()
     ix = Index(problem)
     prev = {k: v for k, v in previous.items() if k in ix.meetings}
     broken = {mid for v in check(problem, prev) for mid in v.meetings if mid in prev}
@@ -95,15 +104,21 @@ def replan(
         if any(free == t for t in tried):
             continue
         tried.append(free)
-        left = deadline - time.perf_counter()
-        if left <= 0.05 and best is not None:
+        left = deadline - clock.now()
+        if (left <= 0.05 or clock.capped()) and best is not None:
             break
         sub = _derived(problem, prev, free)
         fixed = {mid: p for mid, p in prev.items() if mid in free and mid not in broken}
         start, _ = greedy_place(sub, fixed=fixed)
         share = left / (len(steps) - k) if k < len(steps) - 1 else left
         placements, statuses, obj, bound = solve_parts(
-            sub, start, time_limit=max(0.05, share), seed=seed, workers=2, move_weight=W_MOVE
+            sub,
+            start,
+            time_limit=max(0.05, share),
+            seed=seed,
+            workers=2,
+            move_weight=W_MOVE,
+            clock=clock,
         )
         unplaced = sum(1 for m in problem.meetings if m.id not in placements)
         moved = sum(

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from inspections.models import Inspection
 from inspections.services.errors import DomainError
 from inspections.services.inspections import get_inspection
+from inspections.services.spreadsheets import check_size
 
 
 class ImportCommand(BaseCommand):
@@ -25,7 +26,10 @@ class ImportCommand(BaseCommand):
             inspection = get_inspection(str(options["slug"]))
             if not path.is_file():
                 raise DomainError(f"{path}: no such file.")
+            check_size(path.name, path.stat().st_size)  # before a byte is read
             result = type(self).service(inspection, path.name, path.read_bytes())
         except DomainError as exc:  # ImportFailed lists every row and field
             raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror}.") from exc
         self.stdout.write(f"{path.name}: {result}.")
