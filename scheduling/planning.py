@@ -266,11 +266,15 @@ def plan(
     *,
     fresh: bool = False,
     progress: Progress | None = None,
+    deterministic_time: float | None = None,
 ) -> PlanResult:
-    """Plan every meeting. With a draft already in place, re-plan from it (fewest moves)."""
+    """Plan every meeting. With a draft already in place, re-plan from it (fewest moves).
+
+    `deterministic_time` budgets CP-SAT's own measure of work instead of seconds, so the same
+    inspection gives the same plan however busy the machine is (tests); `time_limit` then caps."""
     built = build(inspection, draft=not fresh)
     if not fresh and any(m.hint is not None for m in built.problem.meetings):
-        return _replan(inspection, built, time_limit=time_limit, seed=seed, progress=progress)
+        return _replan(inspection, built, time_limit, seed, progress, deterministic_time)
     report = progress or (lambda pct, stage: None)
     report(5, "Greedy first plan")
     first = solver.greedy(built.problem)
@@ -280,7 +284,12 @@ def plan(
         built = build(inspection, draft=True)
     report(30, "Refining with CP-SAT")
     refined = solver.solve(
-        built.problem, time_limit=time_limit, seed=seed, workers=2, hint=first.placements
+        built.problem,
+        time_limit=time_limit,
+        seed=seed,
+        workers=2,
+        hint=first.placements,
+        deterministic_time=deterministic_time,
     )
     best = _better(refined, first)
     moves, skipped = apply_solution(inspection, built.problem, best, versions=built.versions)
@@ -289,19 +298,35 @@ def plan(
 
 
 def replan(
-    inspection: Inspection, time_limit: float = 2.0, seed: int = 0, progress: Progress | None = None
+    inspection: Inspection,
+    time_limit: float = 2.0,
+    seed: int = 0,
+    progress: Progress | None = None,
+    deterministic_time: float | None = None,
 ) -> PlanResult:
     """Re-plan after a change, keeping as much of the draft as it can."""
-    return _replan(inspection, build(inspection, draft=True), time_limit, seed, progress)
+    built = build(inspection, draft=True)
+    return _replan(inspection, built, time_limit, seed, progress, deterministic_time)
 
 
 def _replan(
-    inspection: Inspection, built: Built, time_limit: float, seed: int, progress: Progress | None
+    inspection: Inspection,
+    built: Built,
+    time_limit: float,
+    seed: int,
+    progress: Progress | None,
+    deterministic_time: float | None = None,
 ) -> PlanResult:
     report = progress or (lambda pct, stage: None)
     report(10, "Re-planning from the current draft")
     previous = current_placements(built)
-    solution = solver.replan(built.problem, previous, time_limit=time_limit, seed=seed)
+    solution = solver.replan(
+        built.problem,
+        previous,
+        time_limit=time_limit,
+        seed=seed,
+        deterministic_time=deterministic_time,
+    )
     moves, skipped = apply_solution(inspection, built.problem, solution, versions=built.versions)
     report(100, "Done")
     return _result(built, solution, moves, skipped)

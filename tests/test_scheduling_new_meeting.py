@@ -15,7 +15,7 @@ from scheduling.releases import publish
 
 @pytest.fixture
 def planned(scenario):
-    plan(scenario, time_limit=1.0, fresh=True)
+    plan(scenario, time_limit=120, deterministic_time=0.05, fresh=True)
     return scenario
 
 
@@ -171,7 +171,7 @@ def test_cancelling_then_replanning_moves_nothing_and_the_release_says_cancelled
     before = _slots(planned)
 
     set_status(meeting, MeetingStatus.CANCELLED, opened_version=meeting.version)
-    result = replan(planned, time_limit=1.0)
+    result = replan(planned, time_limit=120, deterministic_time=0.05)
     assert result.as_json()["moved"] == [] and result.unplaced == {}
     after = _slots(planned)
     assert meeting.pk not in after

@@ -5,41 +5,19 @@ import datetime as dt
 import pytest
 
 from inspections.calendar import LONDON, local_date
-from scheduling import solver
 from scheduling.editing import mark_inspector_absent, set_status
 from scheduling.models import Meeting, MeetingStatus, Room
 from scheduling.planning import check_draft, plan
 from scheduling.releases import publish
 
-CAP = 120.0  # wall-clock seconds: a safety cap only
-WORK = 0.05  # CP-SAT deterministic time per solve or re-plan
-
-
-@pytest.fixture(autouse=True)
-def deterministic_budget(monkeypatch):
-    """plan() gives the solver wall-clock seconds, so how good a plan is would depend on how
-    busy the machine is. Here the same solver runs on a budget of CP-SAT's deterministic time
-    (one worker, the seed plan() passes) instead, and the plans these tests judge are the same
-    on every run. (Pass the budget through plan() once it takes one.)"""
-    real_solve, real_replan, calls = solver.solve, solver.replan, []
-
-    def solve(problem, *, time_limit, **kwargs):
-        calls.append(time_limit)
-        return real_solve(problem, time_limit=CAP, deterministic_time=WORK, **kwargs)
-
-    def replan(problem, previous, *, time_limit, **kwargs):
-        calls.append(time_limit)
-        return real_replan(problem, previous, time_limit=CAP, deterministic_time=WORK, **kwargs)
-
-    monkeypatch.setattr(solver, "solve", solve)
-    monkeypatch.setattr(solver, "replan", replan)
-    yield
-    assert calls, "plan() no longer reaches scheduling.solver.solve/replan: budget not applied"
+# A budget of CP-SAT's deterministic time (one worker, a fixed seed): the plans these tests judge
+# are the same on every run, however busy the machine; the wall-clock limit is only a safety cap.
+BUDGET = {"time_limit": 120.0, "deterministic_time": 0.05}
 
 
 @pytest.fixture
 def planned(scenario):
-    result = plan(scenario, time_limit=1, seed=0, fresh=True)
+    result = plan(scenario, **BUDGET, seed=0, fresh=True)
     assert result.placed == result.total and not result.unplaced
     return scenario
 
@@ -70,7 +48,7 @@ def test_absence_moves_only_the_meetings_that_had_to_move(planned):
     before = _slots(planned)
     v1 = publish(planned)
     absence = mark_inspector_absent(planned, planned.inspectors.get(ref=ref), day)
-    result = plan(planned, time_limit=2)
+    result = plan(planned, **BUDGET)
     after = _slots(planned)
     changed = {pk for pk in before if before[pk] != after[pk]}
     assert {m.meeting_id for m in result.moved} == changed
@@ -109,7 +87,7 @@ def test_confirmed_meetings_never_move(planned):
     before = {
         m.pk: (m.start, m.room_id) for m in Meeting.objects.filter(pk__in=[m.pk for m in confirmed])
     }
-    result = plan(planned, time_limit=1, seed=7, fresh=True)
+    result = plan(planned, **BUDGET, seed=7, fresh=True)
     after = {
         m.pk: (m.start, m.room_id) for m in Meeting.objects.filter(pk__in=[m.pk for m in confirmed])
     }
@@ -118,7 +96,7 @@ def test_confirmed_meetings_never_move(planned):
 
 
 def test_replanning_an_unchanged_draft_moves_nothing(planned):
-    result = plan(planned, time_limit=1)
+    result = plan(planned, **BUDGET)
     assert result.moved == []
 
 
@@ -145,7 +123,7 @@ def test_a_lost_room_moves_only_its_meetings(planned):
     )
     before = _slots(planned)
     Room.objects.filter(pk=room.pk).update(active=False)
-    plan(planned, time_limit=2)
+    plan(planned, **BUDGET)
     after = _slots(planned)
     changed = {pk for pk in before if before[pk] != after[pk]}
     assert used <= changed and len(changed) <= len(used) + 2

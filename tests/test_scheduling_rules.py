@@ -200,7 +200,7 @@ def test_planner_repairs_a_draft_with_a_clash(small):
     )
     b.assigned_inspectors.set([small.lead])
     assert check_draft(small.inspection)[0]
-    result = plan(small.inspection, time_limit=1)
+    result = plan(small.inspection, time_limit=120, deterministic_time=0.05)
     assert result.placed == 2
     assert check_draft(small.inspection)[0] == []
 
@@ -219,7 +219,7 @@ def test_impossible_meeting_is_reported_with_reasons(small):
     blocked = meeting(
         small, "blocked", attendees=[small.jo], title="Case discussion: child C100001"
     )
-    result = plan(small.inspection, time_limit=1)
+    result = plan(small.inspection, time_limit=120, deterministic_time=0.05)
     assert ok.pk not in result.unplaced
     title, reasons = result.unplaced[blocked.pk]
     assert title == "Case discussion: child C100001"
