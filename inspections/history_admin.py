@@ -10,12 +10,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 
-class HistoryAdmin(admin.ModelAdmin):
-    """The trail is evidence: nobody adds, edits or deletes a row of it here."""
-
-    list_display = ["history_date", "history_type", "history_user_id", "history_change_reason"]
-    list_filter = ["history_type"]
-    date_hierarchy = "history_date"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that something else writes (the audit trail, the database's triggers): shown,
+    never added, edited or deleted here."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # shown as text, never as form fields
@@ -29,6 +26,14 @@ class HistoryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class HistoryAdmin(ReadOnlyAdmin):
+    """The trail is evidence: nobody adds, edits or deletes a row of it here."""
+
+    list_display = ["history_date", "history_type", "history_user_id", "history_change_reason"]
+    list_filter = ["history_type"]
+    date_hierarchy = "history_date"
 
 
 class HistoryM2MAdmin(HistoryAdmin):

@@ -16,6 +16,7 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from inspections.history_admin import ReadOnlyAdmin
 from inspections.services.errors import DomainError
 from scheduling.conflicts import PlanConflict, refuse_double_booking
 from scheduling.editing import Proposal, check_proposal
@@ -159,21 +160,12 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ReadOnlyAdmin):
     """Read-only: the database's triggers write these rows (PostgreSQL only)."""
 
     list_display = ["meeting", "kind", "resource_id", "start", "end"]
     list_filter = ["kind", "meeting__inspection"]
     list_select_related = ["meeting"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Unavailability)
