@@ -163,3 +163,31 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ChildAllocation(models.Model):
+    """From the last finished check: which worker and team each child ID is allocated to, and
+    nothing else (no name, no date of birth). Replaced whole by each check, so the coordinator
+    can propose the worker at once when an inspector names a child for tracking."""
+
+    inspection = models.ForeignKey(
+        "inspections.Inspection", on_delete=models.CASCADE, related_name="child_allocations"
+    )
+    check_run = models.ForeignKey(
+        FileCheck, on_delete=models.CASCADE, related_name="child_allocations"
+    )
+    child_id = models.CharField(max_length=32)
+    worker = models.CharField(max_length=120, blank=True, help_text="As the list names them.")
+    team = models.CharField(max_length=120, blank=True)
+    list_number = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["inspection", "child_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "child_id"], name="child_allocation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} → {self.worker or self.team}"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "evidence",
     "calendars",
     "annex_a",
+    "desk",
     "planner",
 ]
 

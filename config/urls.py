@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("scheduling.urls")),
     path("", include("evidence.urls")),
     path("", include("annex_a.urls")),
+    path("", include("desk.urls")),
     path("", include("inspections.urls")),
     path("", include("planner.urls")),
 ]

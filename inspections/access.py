@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from inspections.models import Inspection, Membership, Role
+from inspections.models import Inspection, Membership, PersonKind, Role
 
 
 class NotAllowed(PermissionDenied):
@@ -89,3 +89,16 @@ def sees_all_child_ids(user: Any, inspection: Inspection) -> bool:
     """Project team and above see every child ID; staff only those of meetings they attend
     (check with the meeting), viewers none (counts only)."""
     return can(user, inspection, Role.PROJECT_TEAM)
+
+
+def sees_concerns(user: Any, inspection: Inspection) -> bool:
+    """Concerns about a child: the coordinator and senior leaders only (a member whose
+    council person is a senior leader, whatever their role), never anyone else."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if can(user, inspection, Role.COORDINATOR):
+        return True
+    membership = membership_for(user, inspection)
+    return bool(
+        membership and membership.person and membership.person.kind == PersonKind.SENIOR_LEADER
+    )
