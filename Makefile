@@ -52,7 +52,7 @@ lint: install
 	$(BIN)/lint-imports
 
 typecheck: install
-	$(BIN)/mypy config inspections scheduling evidence calendars annex_a desk planner
+	$(BIN)/mypy config inspections scheduling evidence calendars annex_a council aftermath desk planner
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -129,6 +129,9 @@ class FileCheck(models.Model):
     # {"3": {"name":..., "source":..., "rows":..., "findings":..., "counts": {...}, "header_map": {...}}}
     list_counts = models.JSONField(default=dict, blank=True)
     notes = models.JSONField(default=list, blank=True)
+    # Distinct child IDs open with an allocated worker on the lists that hold them (lists 6-9:
+    # report 7.80's "children allocated to social workers"); None: none of them was checked.
+    allocated_children = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -163,6 +166,50 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class FindingGroup(models.Model):
+    """One kind of finding in one column of one list, as one thing to fix: the count and the
+    first rows. A check's groups in `rank` order are what to fix first."""
+
+    check_run = models.ForeignKey(FileCheck, on_delete=models.CASCADE, related_name="groups")
+    rank = models.PositiveIntegerField()
+    list_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    column = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=32, blank=True)
+    severity = models.CharField(max_length=16, default="error")
+    count = models.PositiveIntegerField(default=1)
+    first_rows = models.JSONField(default=list, blank=True)
+    message = models.TextField()
+    example = models.TextField(blank=True, help_text="The first row's own message.")
+
+    class Meta:
+        ordering = ["check_run", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["check_run", "rank"], name="finding_group_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def rows_text(self) -> str:
+        if not self.first_rows:
+            return ""
+        shown = ", ".join(str(r) for r in self.first_rows)
+        more = self.count - len(self.first_rows)
+        plural = "s" if self.count > 1 else ""
+        return f"row{plural} {shown}" + (f" and {more:,} more" if more > 0 else "")
+
+    def matches(self, finding: Finding) -> bool:
+        """A per-row finding this group counts."""
+        return (
+            finding.list_number == self.list_number
+            and finding.column == self.column
+            and finding.kind == self.kind
+            and finding.severity == self.severity
+            and (self.kind != "dependency" or finding.message == self.example)
+        )
 
 
 class ChildAllocation(models.Model):

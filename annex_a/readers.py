@@ -2,7 +2,10 @@
 
 A workbook is read in openpyxl's read-only mode, a sheet at a time, its XML walked by the shared
 reader, so memory stays flat on large files and the work is the file's own rows, never its
-declared dimension. A file that cannot be read safely (not a workbook, over the size limit, a
+declared dimension. A formula is read as the value Excel saved for it (what Ofsted's import
+reads: councils' workbooks compute ages and look up workers with formulas); one never
+calculated comes through as its text, "=...", which the checker reports. A file that cannot be
+read safely (not a workbook, over the size limit, a
 zip bomb, XML entities, more rows or columns than the caps) is refused with a message naming
 the file, never a crash.
 """
@@ -15,7 +18,9 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
+
+from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 from annex_a.checker import Source
 from inspections.services.spreadsheets import (
@@ -36,6 +41,19 @@ CHUNK = 1024 * 1024
 
 # One refusal for every unreadable upload: the shared workbook check raises it too.
 ReadRefused = FileRefused
+
+
+class SavedValues(WorkSheetParser):
+    """Cells as Excel saved them (the parser runs in data-only mode). A formula cell with no
+    saved value, other than an empty text result, was never calculated: its formula text."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell: dict[str, Any] = super().parse_cell(element)
+        if cell["value"] is None and element.get("t") != "str":
+            formula = element.find(FORMULA_TAG)
+            if formula is not None and not (element.findtext(VALUE_TAG) or ""):
+                cell["value"] = "=" + (formula.text or "")
+        return cell
 
 
 @dataclass
@@ -77,16 +95,16 @@ def open_upload(name: str, fileobj: IO[bytes], limits: Limits | None = None) -> 
         raise ReadRefused(f"{name}: use an Excel workbook (.xlsx) or CSV files.")
     fileobj.seek(0)
     check_workbook_safe(name, fileobj, limits)
-    # not data_only: the checker reports a formula where a value belongs
-    workbook = open_workbook(name, fileobj, data_only=False)
+    # data only: formulas as their saved values (SavedValues marks those never calculated)
+    workbook = open_workbook(name, fileobj, data_only=True)
     try:
         upload = Upload(name=name, kind="xlsx")
         for sheet in workbook.worksheets:
             # the declared dimension is a hint for progress only, never what is read
             declared = min(sheet.max_row or 1, limits.max_rows)
             upload.estimated_rows += max(declared - 1, 0)
-            rows = sheet_rows(sheet, limits, _where(name, sheet.title))
-            upload.sources.append(Source(sheet.title, rows))
+            rows = sheet_rows(sheet, limits, _where(name, sheet.title), SavedValues)
+            upload.sources.append(Source(sheet.title, rows, typed=True))
         yield upload
     finally:
         workbook.close()

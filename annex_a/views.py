@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from annex_a.exports import export_annex_a
 from annex_a.forms import ChecklistForm, UploadForm, number_or_404
-from annex_a.models import CHECKLIST, AnnexAList, FileCheck
+from annex_a.models import CHECKLIST, AnnexAList, FileCheck, Finding, FindingGroup
 from annex_a.services.checks import NamedFile, start_check, sweep_checks
 from annex_a.services.lists import annex_a_spec, summarise, update_checklist
 from inspections.access import can, inspection_for
@@ -120,11 +120,22 @@ def _check_context(request: HttpRequest, slug: str, pk: int) -> dict[str, object
     check = get_object_or_404(
         FileCheck.objects.select_related("inspection"), pk=number_or_404(pk), inspection=inspection
     )
+    specs = {s.number: s for s in annex_a_spec().lists}
     lists = [
-        {"number": int(n), **c}
+        {"number": int(n), "covers": specs[int(n)].covers if int(n) in specs else "", **c}
         for n, c in sorted(check.list_counts.items(), key=lambda x: int(x[0]))
     ]
     return {"inspection": check.inspection, "check": check, "lists": lists}
+
+
+SHOWN_FINDINGS = 1000  # per-row findings read for the page's expandable detail
+
+
+def _with_rows(groups: list[FindingGroup], findings: list[Finding]) -> list[FindingGroup]:
+    """Each group's per-row findings (those kept), for the page to show when asked."""
+    for group in groups:
+        group.detail = [f for f in findings if group.matches(f)]  # type: ignore[attr-defined]
+    return groups
 
 
 @login_required
@@ -132,7 +143,10 @@ def check_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = _check_context(request, slug, pk)
     check = context["check"]
     assert isinstance(check, FileCheck)
-    context["findings"] = check.findings.all()[:1000]
+    findings = list(check.findings.all()[:SHOWN_FINDINGS])
+    context["groups"] = _with_rows(list(check.groups.all()), findings)
+    context["shown"] = len(findings)
+    context["findings"] = [] if context["groups"] else findings  # a check from before groups
     return render(request, "annex_a/check.html", context)
 
 

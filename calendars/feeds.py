@@ -53,6 +53,8 @@ class Deadline:
     description: str = ""
     done: bool = False
     updated_at: dt.datetime | None = None  # drives SEQUENCE: later edits win in clients
+    # "task", or "request" (an inspector's request: its title says "R-12 due: …" itself)
+    kind: str = "task"
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ def redactor(
             family_count=meeting.family_count if audience.details else 0,
             inspectors=meeting.inspectors if audience.people else (),
             attendees=meeting.attendees if audience.people else (),
+            chair=meeting.chair if audience.people else "",
             child_ids=tuple(c for c in meeting.child_ids if c not in hidden),
             teams_url=meeting.teams_url if teams else "",
         )
@@ -191,6 +194,9 @@ def description(meeting: MeetingSnapshot, contact: str = "") -> str:
     lines.append(f"Where: {MODE_LABEL[meeting.mode]}: {location(meeting)}")
     if meeting.teams_url and meeting.mode != SnapshotMode.TEAMS:
         lines.append(f"Teams: {meeting.teams_url}")
+    if meeting.chair:
+        # an observed meeting is the council's own: its chair is whom attendees call about it
+        lines.append(f"Contact (chair): {meeting.chair}")
     if contact:
         lines.append(f"Contact: {contact}")
     if meeting.release:
@@ -241,13 +247,16 @@ def _sequence_from(moment: dt.datetime | None) -> int:
 def deadline_event(deadline: Deadline, info: FeedInfo) -> Event:
     event = Event()
     scope = f"{info.uid_scope}." if info.uid_scope else ""
-    event.add("uid", f"task.{scope}{deadline.key}@{UID_DOMAIN}")
+    event.add("uid", f"{deadline.kind}.{scope}{deadline.key}@{UID_DOMAIN}")
     event.add("dtstamp", _utc(info.stamp))
     event.add("sequence", _sequence_from(deadline.updated_at))
     start = _utc(deadline.due_at)
     event.add("dtstart", start)
     event.add("dtend", start + DEADLINE_LENGTH)
-    event.add("summary", f"{'Done: ' if deadline.done else 'Due: '}{deadline.title}")
+    if deadline.kind == "task":
+        event.add("summary", f"{'Done: ' if deadline.done else 'Due: '}{deadline.title}")
+    else:
+        event.add("summary", deadline.title)
     lines = [deadline.description] if deadline.description else []
     if deadline.owner:
         lines.append(f"Owner: {deadline.owner}")

@@ -47,6 +47,8 @@ def render(inspection: Inspection, kind: str, ref: str, label: str) -> RenderedF
     if kind == FeedKind.DEADLINES:
         deadlines = sources.deadlines(inspection)
         stamps = [d.updated_at for d in deadlines if d.updated_at] or [inspection.updated_at]
+        # a request sent leaves the feed: its change still moves Last-Modified on
+        stamps += [at for at in [sources.requests_changed_at(inspection)] if at]
         stamp = max(stamps)
         info = feeds.FeedInfo(
             name=name,

@@ -12,8 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Max
+
 from calendars.feeds import Deadline, room_key, slug, venue_key
 from calendars.models import FeedKind
+from desk.models import InformationRequest
+from desk.services.requests import child_ids_of_requests, short
+from evidence.models import Audit, DeepDive
+from inspections.childids import hide_child_ids
 from inspections.models import (
     Inspection,
     Inspector,
@@ -26,6 +32,7 @@ from inspections.models import (
 from scheduling import releases
 from scheduling.models import MeetingType, Room, Venue
 from scheduling.snapshots import MeetingSnapshot
+from scheduling.visibility import child_ids_of
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,54 @@ def deadlines(inspection: Inspection) -> list[Deadline]:
                 updated_at=task.updated_at,
             )
         )
+    return out + request_deadlines(inspection)
+
+
+def request_deadlines(inspection: Inspection) -> list[Deadline]:
+    """Open requests from inspectors, each due as "R-12 due: <short text>" with its owner.
+
+    A feed leaves the planner for any diary the link is pasted into, so no child ID goes with
+    it: the request's own and every other the inspection knows (timetable, evidence, other
+    requests) is hidden in the text, as the person and building feeds hide the ones their
+    subscriber may not read. A sent or closed request leaves the feed.
+    """
+    rows = list(
+        InformationRequest.objects.filter(inspection=inspection)
+        .open()
+        .select_related("owner", "inspector")
+        .order_by("due_at", "number")
+    )
+    if not rows:
+        return []
+    known = (
+        child_ids_of(inspection)
+        | child_ids_of_requests(inspection)
+        | set(Audit.objects.filter(inspection=inspection).values_list("child_id", flat=True))
+        | set(DeepDive.objects.filter(inspection=inspection).values_list("child_id", flat=True))
+    )
+    out = []
+    for r in rows:
+        text = hide_child_ids(r.text, known)
+        asked = f"Asked by {r.inspector.full_name}" if r.inspector else ""
+        out.append(
+            Deadline(
+                key=f"r-{r.number}",
+                title=f"{r.label} due: {short(text)}",
+                due_at=r.due_at,
+                owner=r.owner.full_name if r.owner else "",
+                description="\n".join(bit for bit in (text, asked) if bit),
+                updated_at=r.updated_at,
+                kind="request",
+            )
+        )
     return out
+
+
+def requests_changed_at(inspection: Inspection) -> dt.datetime | None:
+    """The last change to any request, open or not: a request sent (and so gone from the
+    feed) still moves the deadlines feed's Last-Modified on."""
+    rows = InformationRequest.objects.filter(inspection=inspection)
+    return rows.aggregate(at=Max("updated_at"))["at"]
 
 
 def contact(inspection: Inspection) -> str:

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "evidence",
     "calendars",
     "annex_a",
+    "council",
+    "aftermath",
     "desk",
     "planner",
 ]

@@ -54,7 +54,9 @@ urlpatterns = [
     path("", include("scheduling.urls")),
     path("", include("evidence.urls")),
     path("", include("annex_a.urls")),
+    path("", include("aftermath.urls")),
     path("", include("desk.urls")),
+    path("", include("council.urls")),
     path("", include("inspections.urls")),
     path("", include("planner.urls")),
 ]

@@ -88,21 +88,50 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 @dataclass(frozen=True)
 class InspectionCalendar:
-    """Three calendar weeks from day one; weeks on site given by the inspection type."""
+    """Calendar weeks from day one with whole weeks on site (the ILACS inspections), or a
+    visit counted in on-site working days: `onsite_days` working days on site from working
+    day `onsite_first_day` (focused and monitoring visits, the JTAI); the last on-site day
+    is then the final day."""
 
     day_one: dt.date
     weeks: int = 3
     onsite_weeks: tuple[int, ...] = (2, 3)
+    onsite_first_day: int = 0
+    onsite_days: int = 0
 
     def __post_init__(self) -> None:
         reason = why_not_working(self.day_one)
         if reason:
             raise NotAWorkingDay(f"Day one must be a working day: {reason}.")
+        if self.onsite_days and self.onsite_first_day < 1:
+            raise CalendarError("A visit's first on-site day must be day 1 or later.")
 
     # -- the shape of the inspection ---------------------------------------
     @property
+    def counts_days(self) -> bool:
+        """True when the shape is counted in on-site working days, not whole weeks."""
+        return self.onsite_days > 0
+
+    @property
+    def onsite_day_numbers(self) -> list[int]:
+        """The day numbers inspectors are on site."""
+        if self.counts_days:
+            first = self.onsite_first_day
+            return list(range(first, first + self.onsite_days))
+        return [n for n in range(1, self.last_day + 1) if self.is_onsite_day(n)]
+
+    @property
+    def offsite_day_numbers(self) -> list[int]:
+        """Day one up to the last day, inspectors off site (the notification week ...)."""
+        onsite = set(self.onsite_day_numbers)
+        return [n for n in range(1, self.last_day + 1) if n not in onsite]
+
+    @property
     def last_day_date(self) -> dt.date:
-        """The last working day of the final week: the final feedback."""
+        """The last working day of the final week: the final feedback (for a visit counted
+        in days, its last on-site day)."""
+        if self.counts_days:
+            return add_working_days(self.day_one, self.onsite_first_day + self.onsite_days - 2)
         friday = monday_of(self.day_one) + dt.timedelta(weeks=self.weeks - 1, days=4)
         day = friday
         while not is_working_day(day):
@@ -172,6 +201,8 @@ class InspectionCalendar:
         return out
 
     def is_onsite_day(self, n: int) -> bool:
+        if self.counts_days:
+            return self.onsite_first_day <= n < self.onsite_first_day + self.onsite_days
         return 1 <= n <= self.last_day and self.week_for_day(n) in self.onsite_weeks
 
     def phase_for_day(self, n: int) -> str:
@@ -180,7 +211,7 @@ class InspectionCalendar:
         if n > self.last_day:
             return "after"
         week = self.week_for_day(n)
-        return "onsite" if week in self.onsite_weeks else f"week{week}"
+        return "onsite" if self.is_onsite_day(n) else f"week{week}"
 
     def describe_day(self, n: int) -> str:
         if n < 1:
@@ -188,7 +219,7 @@ class InspectionCalendar:
         if n > self.last_day:
             return f"Day {n} · after the inspection"
         week = self.week_for_day(n)
-        where = "inspectors on site" if week in self.onsite_weeks else "inspectors off site"
+        where = "inspectors on site" if self.is_onsite_day(n) else "inspectors off site"
         return f"Day {n} of {self.last_day} · week {week}, {where}"
 
     def resolve_day(self, spec: int | str) -> int:
@@ -212,3 +243,23 @@ class InspectionCalendar:
 
 
 END_OF_DAY = dt.time(17, 30)
+
+
+@dataclass(frozen=True)
+class VisitShape:
+    """How an inspection type sits on the calendar: whole weeks on site (`weeks`,
+    `onsite_weeks`), or `onsite_days` working days on site from day `onsite_first_day`."""
+
+    weeks: int = 3
+    onsite_weeks: tuple[int, ...] = (2, 3)
+    onsite_first_day: int = 0
+    onsite_days: int = 0
+
+    def calendar(self, day_one: dt.date) -> InspectionCalendar:
+        return InspectionCalendar(
+            day_one,
+            weeks=self.weeks,
+            onsite_weeks=self.onsite_weeks,
+            onsite_first_day=self.onsite_first_day,
+            onsite_days=self.onsite_days,
+        )

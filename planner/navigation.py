@@ -16,6 +16,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("Dashboard", "planner:dashboard", ("",)),
     ("Days", "planner:days", ("days",)),
     ("Tasks", "planner:tasks", ("tasks",)),
+    ("Requests", "desk:requests", ("requests",)),
     ("Meetings", "scheduling:meetings", ("meetings",)),
     ("Calendar", "calendars:index", ("calendar", "feeds")),
     (
@@ -25,12 +26,20 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     ("People", "inspections:people", ("people", "inspectors")),
     ("Rooms", "scheduling:rooms", ("rooms",)),
+    ("Aftermath", "aftermath:index", ("aftermath",)),
+    ("Lines of enquiry", "desk:lines", ("lines",)),
     ("Search", "planner:search", ("search",)),
 ]
 # Shown only to the roles that may open them.
 RESTRICTED: list[tuple[str, str, tuple[str, ...], Role]] = [
+    # KIT notes and the feedback rollup (senior leaders who are viewers open them from a link:
+    # the navigation knows only the role, and asks no query)
+    ("KITs", "desk:kits", ("kits", "feedback"), Role.PROJECT_TEAM),
+    ("Case tracking", "desk:tracking", ("tracking",), Role.PROJECT_TEAM),
     ("History", "planner:history", ("history",), Role.COORDINATOR),
 ]
+# Only for those who see concerns about a child (inspections.access.sees_concerns).
+CONCERNS: tuple[str, str, tuple[str, ...]] = ("Concerns", "desk:concerns", ("concerns",))
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,9 @@ class NavItem:
     current: bool
 
 
-def nav_items(slug: str, path: str, role: Role | None = None) -> list[NavItem]:
+def nav_items(
+    slug: str, path: str, role: Role | None = None, *, concerns: bool = False
+) -> list[NavItem]:
     base = f"/inspections/{slug}/"
     section = path[len(base) :].split("/", 1)[0] if path.startswith(base) else None
     items = []
@@ -49,6 +60,8 @@ def nav_items(slug: str, path: str, role: Role | None = None) -> list[NavItem]:
         for label, name, sections, need in RESTRICTED
         if role and role.allows(need)
     ]
+    if concerns:
+        allowed.append(CONCERNS)
     for label, name, sections in [*NAV, *allowed]:
         url = reverse(name, kwargs={"slug": slug})
         items.append(NavItem(label, url, section in sections))

@@ -24,6 +24,7 @@ from scheduling.locks import lock_schedule
 from scheduling.models import (
     InspectorRule,
     Meeting,
+    MeetingGroup,
     MeetingStatus,
     MeetingType,
     Mode,
@@ -129,6 +130,12 @@ def add_meeting(inspection: Inspection, new: NewMeeting, *, actor: Any = None) -
     end_t = new.latest or mtype.latest
 
     errors: dict[str, str] = {}
+    if mtype.group == MeetingGroup.OBSERVATION:
+        # it needs a fixed day and time and a chair: scheduling.observations.add_observation
+        errors["meeting_type"] = (
+            "Type of meeting: add a practice observation on its own page (it needs its fixed "
+            "day and time and its chair)."
+        )
     place = new.venue
     if place is not None and place.inspection_id != inspection.pk:
         errors["venue"] = "Venue: choose one of this inspection's venues."

@@ -15,6 +15,7 @@ from inspections.services.errors import DomainError
 from scheduling import editing
 from scheduling.forms import AbsenceForm, PlanStartForm, PublishForm, field_values
 from scheduling.models import Meeting, PlanRun, UnavailabilityReason
+from scheduling.observations import consent_warnings
 from scheduling.planning import check_draft
 from scheduling.releases import draft_changes, latest_release, publish
 from scheduling.runs import fail_stale_runs, start_plan_run
@@ -72,6 +73,7 @@ def _plan_page(
             "absence_form": absence_form,
             "absence": field_values(absence_form),
             "problems": problems,
+            "consent_warnings": consent_warnings(meetings),
         },
         status=400 if problems else 200,
     )
@@ -134,6 +136,11 @@ def absence(request: HttpRequest, slug: str) -> HttpResponse:
     return _plan_page(request, inspection, absence_form=form)
 
 
+def _consent_warnings(inspection: Inspection) -> list[str]:
+    observed = Meeting.objects.for_inspection(inspection).observations()
+    return consent_warnings(observed.select_related("meeting_type").order_by("pk"))
+
+
 def _releases_page(
     request: HttpRequest, inspection: Inspection, form: PublishForm | None = None
 ) -> HttpResponse:
@@ -149,6 +156,7 @@ def _releases_page(
             "data": field_values(form),
             "releases": inspection.releases.select_related("published_by").order_by("-number"),
             "pending": draft_changes(inspection),
+            "consent_warnings": _consent_warnings(inspection),
         },
         status=400 if form.errors else 200,
     )
@@ -172,4 +180,6 @@ def release_publish(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Published {release.label}.")
+        for warning in _consent_warnings(inspection):
+            messages.warning(request, warning)
     return redirect("scheduling:releases", slug=slug)

@@ -24,6 +24,7 @@ from inspections.services.errors import DomainError
 from scheduling.conflicts import when
 from scheduling.locks import lock_schedule
 from scheduling.models import Meeting, MeetingStatus, Mode, Release, ReleaseMeeting
+from scheduling.observations import consent_refusals
 from scheduling.planning import check_draft, describe_slot
 from scheduling.snapshots import Attendee, MeetingSnapshot, SnapshotMode, SnapshotStatus
 
@@ -58,6 +59,8 @@ def _fingerprint(row: dict[str, Any]) -> str:
     keys = ("start", "end", "mode", "venue", "room", "status")
     data: dict[str, Any] = {k: str(row[k]) for k in keys}
     data["people"] = sorted(a["ref"] for a in (*row["inspectors"], *row["attendees"]))
+    if row.get("chair"):  # only when set, so rows without a chair keep their fingerprints
+        data["chair"] = row["chair"]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -89,6 +92,7 @@ def _row(meeting: Meeting, inspection: Inspection) -> dict[str, Any]:
         "child_ids": list(meeting.child_ids),
         "family_count": meeting.family_count,
         "what_to_bring": meeting.meeting_type.what_to_bring,
+        "chair": meeting.chair_contact(),
     }
     row["fingerprint"] = _fingerprint(row)
     return row
@@ -199,6 +203,14 @@ def publish(inspection: Inspection, *, actor: Any = None, notes: str = "") -> Re
         raise PublishRefused(
             "The draft breaks hard rules, so it was not published. Fix these first:",
             [v.message for v in violations[:20]],
+        )
+    # A family that refused an observer: publishing would send an inspector in regardless.
+    refused = consent_refusals(active)
+    if refused:
+        raise PublishRefused(
+            "A family refused an inspector joining these observations, so the timetable was not "
+            "published:",
+            refused[:20],
         )
     previous = latest_release(inspection)
     old = _release_rows(previous)
@@ -320,6 +332,7 @@ def _snapshot(row: dict[str, Any], sequence: int, release: int) -> MeetingSnapsh
         family_count=row["family_count"],
         what_to_bring=row["what_to_bring"],
         release=release,
+        chair=row.get("chair", ""),
     )
 
 

@@ -54,6 +54,7 @@ class MeetingSnapshot:
     family_count: int = 0
     what_to_bring: str = ""
     release: int = 0  # version of the release this snapshot belongs to (0 = draft)
+    chair: str = ""  # whom to contact: an observed meeting's chair, "Name (job), phone, email"
 
     @property
     def venue_id(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling import plan_views, rooms, views
+from scheduling import observation_views, plan_views, rooms, views
 
 app_name = "scheduling"
 base = "inspections/<slug:slug>/meetings/"
@@ -8,6 +8,8 @@ urlpatterns = [
     path("inspections/<slug:slug>/rooms/", rooms.rooms, name="rooms"),
     path(base, views.meeting_list, name="meetings"),
     path(base + "new/", views.meeting_new, name="meeting-new"),
+    path(base + "observations/new/", observation_views.observation_new, name="observation-new"),
+    path(base + "<int:pk>/consent/", observation_views.meeting_consent, name="meeting-consent"),
     path(base + "<int:pk>/", views.meeting_detail, name="meeting"),
     path(base + "<int:pk>/plan/", views.meeting_plan, name="meeting-plan"),
     path(base + "<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),

@@ -30,8 +30,10 @@ from scheduling.forms import (
     field_values,
 )
 from scheduling.models import (
+    FamilyConsent,
     InspectorRule,
     Meeting,
+    MeetingGroup,
     MeetingStatus,
     MeetingType,
     Mode,
@@ -122,6 +124,7 @@ def _detail_page(
             "reasons": why_unplaced(meeting),
             "run": PlanRun.objects.filter(inspection=inspection).in_progress().first(),
             "status_form": status_form,
+            "consents": FamilyConsent.choices,
         },
         status=400 if status_form is not None and status_form.errors else 200,
     )
@@ -157,7 +160,7 @@ def _new_page(
         "form": form,
         "step": step,
         "data": data,
-        "types": MeetingType.objects.all(),
+        "types": MeetingType.objects.exclude(group=MeetingGroup.OBSERVATION),
         "modes": Mode.choices,
         "rules": InspectorRule.choices,
         "venues": inspection.venues.all(),

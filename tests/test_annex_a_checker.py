@@ -50,6 +50,7 @@ def planted_workbook():
     plant(3, 4, "Date of referral", "32/13/2025", "date")
     plant(3, 5, "Date of referral", dt.datetime(2023, 1, 5), "period")
     plant(3, 6, "Date of referral", "01/07/2025", "period")  # after notification
+    planted.append((3, 8, "Date of referral", "text_date"))  # and typed as text: a warning
     plant(6, 3, "Primary Need Code", None, "blank")
     plant(6, 4, "Allocated Worker", "   ", "blank")
     plant(1, 7, "Gender", "x) Other", "code")

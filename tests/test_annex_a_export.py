@@ -182,7 +182,8 @@ def test_the_export_lists_the_latest_checks_findings_with_child_ids(scenario, tm
             "Error",
             3,
             "C000002",
-            "Primary Need Code holds a formula, not a value: paste values only",
+            "Primary Need Code holds a formula with no saved value: open the workbook in "
+            "Excel and save it (or paste values) so the value is there",
         ]
     ]
     summary = [

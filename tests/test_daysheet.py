@@ -16,7 +16,7 @@ def test_day_two_json_lists_annex_a_and_audits_due_on_17_june_bst(scenario):
     data = json.loads(_daysheet("--day", "2", "--json"))
     assert data["inspection"] == "shropshire-2025"
     assert data["date"] == "2025-06-17"
-    assert set(data) == {"inspection", "day", "date", "tasks", "meetings"}
+    assert set(data) == {"inspection", "day", "date", "tasks", "meetings", "requests"}
     tasks = {t["key"]: t for t in data["tasks"]}
     for key in ("annex-a-upload", "audit-list"):
         assert tasks[key]["due"].startswith("2025-06-17T")

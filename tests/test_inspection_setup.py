@@ -46,7 +46,7 @@ def test_creating_an_inspection_gives_it_every_dated_task_at_once(db):
     inspection = create_inspection(**DETAILS, day_one=MONDAY)
     assert inspection.final_day == dt.date(2025, 7, 4)
     assert inspection.workflow_key == "ilacs-standard"
-    assert inspection.tasks.count() == 81
+    assert inspection.tasks.count() == 80
     assert Task.objects.get(key="annex-a-upload").due_at.date() == dt.date(2025, 6, 17)
     assert Task.objects.get(key="final-feedback").due_at.date() == dt.date(2025, 7, 4)
     assert Task.objects.filter(template_key="kit-lead").count() == 10
@@ -60,11 +60,6 @@ def test_creating_an_inspection_gives_it_every_dated_task_at_once(db):
         ({"slug": ""}, "slug", "Enter a slug"),
         ({"title": " "}, "title", "Enter a title"),
         ({"local_authority": ""}, "local_authority", "Enter the local authority"),
-        (
-            {"inspection_type": "focused_visit"},
-            "inspection_type",
-            "Inspection type: the planner has no workflow template for a focused visit",
-        ),
         ({"inspection_type": "inspection"}, "inspection_type", "Select the inspection type"),
         (
             {"day_one": dt.date(2025, 6, 14)},
@@ -88,12 +83,26 @@ def test_bad_details_are_named_by_field_and_nothing_is_written(db, overrides, fi
     assert not Inspection.objects.exists() and not Task.objects.exists()
 
 
+def test_a_type_without_a_workflow_template_is_refused(db, settings, tmp_path):
+    (tmp_path / "workflows").mkdir()
+    standard = settings.SEEDS_DIR / "workflows" / "ilacs-standard.toml"
+    (tmp_path / "workflows" / "ilacs-standard.toml").write_text(standard.read_text())
+    settings.SEEDS_DIR = tmp_path
+    with pytest.raises(InvalidFields) as caught:
+        create_inspection(**{**DETAILS, "inspection_type": "focused_visit"}, day_one=MONDAY)
+    assert caught.value.errors == {
+        "inspection_type": "Inspection type: the planner has no workflow template for a "
+        "focused visit yet"
+    }
+    assert not Inspection.objects.exists()
+
+
 def test_a_slug_already_used_is_refused_and_the_first_inspection_is_untouched(db):
     first = create_inspection(**DETAILS, day_one=MONDAY)
     with pytest.raises(InvalidFields, match="Slug 'shropshire-2025' is already used"):
         create_inspection(**{**DETAILS, "title": "Again"}, day_one=dt.date(2025, 9, 1))
     assert list(Inspection.objects.values_list("title", flat=True)) == [first.title]
-    assert Task.objects.count() == 81
+    assert Task.objects.count() == 80
 
 
 def test_every_problem_is_reported_at_once(db):
@@ -102,7 +111,7 @@ def test_every_problem_is_reported_at_once(db):
             slug="Bad Slug",
             title="",
             local_authority="",
-            inspection_type="jtai",
+            inspection_type="inspection",
             day_one=dt.date(2025, 6, 15),
         )
     assert set(caught.value.errors) == {
@@ -149,10 +158,10 @@ def test_home_links_to_starting_a_new_inspection(db, staff_client):
 def test_the_new_inspection_page_creates_it_and_says_the_dates(db, staff_client):
     response = staff_client.post(reverse("planner:new"), _form(), follow=True)
     assert response.redirect_chain == [("/inspections/shropshire-2025/", 302)]
-    assert "Day one Monday 16 June 2025; final feedback Friday 4 July 2025; 81 tasks" in _text(
+    assert "Day one Monday 16 June 2025; final feedback Friday 4 July 2025; 80 tasks" in _text(
         response
     )
-    assert Inspection.objects.get().tasks.count() == 81
+    assert Inspection.objects.get().tasks.count() == 80
 
 
 def test_a_blank_slug_is_suggested_from_the_local_authority_and_year(db, staff_client):
@@ -214,7 +223,7 @@ def test_an_empty_form_asks_for_what_is_missing_but_not_the_optional_slug(db, st
             "Year must include 4 numbers",
         ),
         (_form(slug="Shropshire 2025"), "slug", "Slug must only include lower-case letters"),
-        (_form(inspection_type="ilacs_short"), "inspection_type", "Inspection type: the planner"),
+        (_form(inspection_type="jtai "), "inspection_type", "Select the inspection type"),
     ],
 )
 def test_the_new_inspection_page_names_each_problem_and_writes_nothing(

@@ -1,7 +1,7 @@
 """Pure Annexe A checker: no Django. Spec (seeds/annex-a.toml) + rows -> findings."""
 
 from annex_a.checker.check import KEEP_PER_KIND, ListChecker, Source, check_sources
-from annex_a.checker.report import CheckReport, Finding, ListResult
+from annex_a.checker.report import CheckReport, Finding, FindingGroup, ListResult
 from annex_a.checker.spec import (
     AnnexASpec,
     ColumnSpec,
@@ -17,6 +17,7 @@ __all__ = [
     "CheckReport",
     "ColumnSpec",
     "Finding",
+    "FindingGroup",
     "ListChecker",
     "ListResult",
     "ListSpec",

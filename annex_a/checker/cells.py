@@ -39,13 +39,23 @@ def shown(value: object, limit: int = 40) -> str:
 
 
 def screen(value: object) -> None:
-    """Formulas and error values are findings in any column."""
+    """Formulas and error values are findings in any column. A workbook's formulas are read as
+    the values Excel saved for them, so a formula seen here is one never calculated (written by
+    a script, or a CSV cell that starts with '=')."""
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("="):
-            raise CellProblem("formula", "holds a formula, not a value: paste values only")
+            raise CellProblem(
+                "formula",
+                "holds a formula with no saved value: open the workbook in Excel and save it "
+                "(or paste values) so the value is there",
+            )
         if text.upper() in ERROR_VALUES:
-            raise CellProblem("error_value", f"holds the error value {text.upper()}")
+            raise CellProblem(
+                "error_value",
+                f"holds the error value {text.upper()} (a formula or lookup that failed): "
+                "fix the formula or type the value",
+            )
 
 
 def parse_date(value: object, sensitive: bool) -> dt.date:
@@ -74,14 +84,22 @@ def parse_date(value: object, sensitive: bool) -> dt.date:
         if match:
             year, month, day = (int(g) for g in match.groups())
             return dt.date(year, month, day)
-    except ValueError:
+    except CellProblem:
+        raise
+    except ValueError:  # 31/02/2025: no such day
         pass
     raise CellProblem(
         "date", "is not a date" + ("" if sensitive else f" ({text[:40]!r})") + ": use dd/mm/yyyy"
     )
 
 
-def parse_int(value: object) -> int:
+_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
+
+
+def parse_int(value: object, fraction: str = "") -> int:
+    """A whole number. fraction="warning": a fraction (an age a formula computes, 6.138) is
+    the warning kind "fraction", its value never echoed: with the notification date, an age
+    to three decimals gives away the date of birth."""
     if isinstance(value, bool):
         raise CellProblem("number", "is not a whole number")
     if isinstance(value, int):
@@ -90,6 +108,14 @@ def parse_int(value: object) -> int:
         number = int(value)
     elif isinstance(value, str) and _INT.match(value.strip()):
         number = int(float(value.strip()))
+    elif fraction and (
+        isinstance(value, float) or (isinstance(value, str) and _DECIMAL.match(value.strip()))
+    ):
+        raise CellProblem(
+            "fraction",
+            "holds a fraction, not whole years (an age worked out by a formula?): give whole "
+            "years, for example with INT() around the formula",
+        )
     else:
         raise CellProblem("number", f"is not a whole number ({shown(value)})")
     if number < 0:

@@ -16,14 +16,28 @@ from annex_a.checker.cells import (
     shown,
 )
 from annex_a.checker.headers import match_headers
-from annex_a.checker.report import CheckReport, Finding, ListResult
-from annex_a.checker.spec import AnnexASpec, ColumnSpec, ListSpec, list_number_from_name
+from annex_a.checker.report import Allocation, CheckReport, Finding, GroupBuilder, ListResult
+from annex_a.checker.spec import (
+    AnnexASpec,
+    ColumnSpec,
+    ListSpec,
+    list_number_from_name,
+    normalise,
+)
 from inspections.childids import CHILD_ID_RULE, is_child_id  # pure: no Django
 
 # Findings kept per list, column and kind; the rest are counted, so a column that is wrong on
 # every one of 100,000 rows costs 50 findings, not 100,000.
 KEEP_PER_KIND = 50
 Rows = Iterable[tuple[int, Sequence[object]]]
+# Rows looked at for the header row: councils' workbooks put titles and notes above it.
+HEADER_SCAN = 20
+# A row is the header when it names this many of the list's columns (or all, if fewer).
+HEADER_MATCHES = 3
+# Problems with the cell's form, not its content: the value is read, but should be fixed.
+WARNING_KINDS = frozenset({"fraction", "text_date"})
+# The columns that give a child's allocated worker and team (lists 3 to 9).
+WORKER_COLUMN, TEAM_COLUMN = "Allocated Worker", "Allocated Team"
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,7 @@ class Source:
     name: str
     rows: Rows
     list_number: int | None = None
+    typed: bool = False  # cells carry types (a workbook): a date held as text is a warning
 
     @property
     def number(self) -> int | None:
@@ -51,6 +66,7 @@ class ListChecker:
         source: str,
         keep: int = KEEP_PER_KIND,
         keep_ids: bool = True,
+        typed: bool = False,
     ):
         self.spec = spec
         self.notification = notification
@@ -65,8 +81,15 @@ class ListChecker:
         # per dependency: (row, child ID) of rows it applies to
         self.dependents: list[list[tuple[int, str]]] = [[] for _ in spec.depends]
         self._plan: list[tuple[int, ColumnSpec]] = []
+        self.typed = typed
+        self.grouped = GroupBuilder({c.name: i for i, c in enumerate(spec.columns)})
+        self.allocated: set[str] = set()  # child IDs open with a worker (spec.allocated)
+        # child ID -> (worker, team) on lists that carry both: the mapping case tracking keeps
+        self.workers: dict[str, tuple[str, str]] = {}
+        self._above: list[tuple[int, Sequence[object]]] = []  # rows above the header, so far
 
     def add(self, finding: Finding) -> None:
+        self.grouped.add(finding)
         self.result.counts[finding.kind] += 1
         key = (finding.column, finding.kind)
         n = self.kept.get(key, 0)
@@ -129,8 +152,14 @@ class ListChecker:
                     day = parse_date(value, column.sensitive)
                     self._check_date(row, column, day, child_id)
                     dates[column.name] = day
+                    if self.typed and isinstance(value, str):
+                        raise CellProblem(
+                            "text_date",
+                            "is a date typed as text: it was read as dd/mm/yyyy; format the "
+                            "column as dates so Ofsted's import reads it the same way",
+                        )
                 elif column.type == "int":
-                    parse_int(value)
+                    parse_int(value, column.fraction)
                 elif column.type == "code":
                     assert column.codes is not None
                     text = as_text(value)
@@ -151,10 +180,22 @@ class ListChecker:
                         else problem.message,
                         child_id,
                         problem.kind,
+                        "warning" if problem.kind in WARNING_KINDS else "error",
                     )
                 )
         if child_id and self.keep_ids:
             self.ids.add(child_id)
+        allocated = self.spec.allocated
+        if (
+            child_id
+            and allocated is not None
+            and allocated.worker not in blanks
+            and allocated.worker in self.positions
+            and (not allocated.open_when_blank or allocated.open_when_blank in blanks)
+        ):
+            self.allocated.add(child_id)
+        if child_id and self.positions is not None:
+            self._note_worker(child_id, cells)
         # duplicates: the whole row, trailing empty cells ignored
         end = width
         while end and is_blank(cells[end - 1]):
@@ -240,24 +281,74 @@ class ListChecker:
                 )
             )
 
+    def _note_worker(self, child_id: str, cells: Sequence[object]) -> None:
+        """Keep the row's worker and team (only those two cells) for lists that carry them."""
+        assert self.positions is not None
+        at = [self.positions.get(WORKER_COLUMN), self.positions.get(TEAM_COLUMN)]
+        if at[0] is None and at[1] is None:
+            return
+        worker, team = (
+            "" if i is None or i >= len(cells) or is_blank(cells[i]) else as_text(cells[i]).strip()
+            for i in at
+        )
+        if worker.startswith("#") or team.startswith("#"):  # #N/A and friends name nobody
+            worker, team = ("" if v.startswith("#") else v for v in (worker, team))
+        if worker or team:
+            self.workers[child_id] = (worker[:120], team[:120])
+
+    def _names_columns(self, cells: Sequence[object]) -> bool:
+        keys = {k for c in self.spec.columns for k in c.header_keys}
+        named = sum(1 for c in cells if not is_blank(c) and normalise(c) in keys)
+        return named >= min(HEADER_MATCHES, len(self.spec.columns))
+
+    def _settle_header(self) -> list[tuple[int, Sequence[object]]]:
+        """No row above named the list's columns: the first with two cells is the header (its
+        misnamed columns are findings); the rows after it are data."""
+        above, self._above = self._above, []
+        for i, (number, cells) in enumerate(above):
+            if sum(1 for c in cells if not is_blank(c)) >= 2:
+                self.header(number, cells)
+                return above[i + 1 :]
+            self.result.notes.append(f"row {number} skipped above the header row")
+        return []
+
     def consume(self, rows: Rows, tick: Callable[[int], None] | None = None) -> None:
+        def data(number: int, cells: Sequence[object]) -> None:
+            self.row(number, cells)
+            if tick is not None and self.result.rows % 1000 == 0:
+                tick(1000)
+
         for number, cells in rows:
             if not any(not is_blank(c) for c in cells):
                 continue
             if self.positions is None:
-                if sum(1 for c in cells if not is_blank(c)) < 2:
-                    self.result.notes.append(f"row {number} skipped above the header row")
+                if self._names_columns(cells):
+                    for skipped, _ in self._above:
+                        self.result.notes.append(f"row {skipped} skipped above the header row")
+                    self._above = []
+                    self.header(number, cells)
                     continue
-                self.header(number, cells)
+                self._above.append((number, cells))
+                if len(self._above) < HEADER_SCAN:
+                    continue
+                for n, c in self._settle_header():
+                    data(n, c)
                 continue
-            self.row(number, cells)
-            if tick is not None and self.result.rows % 1000 == 0:
-                tick(1000)
+            data(number, cells)
+        if self.positions is None:
+            for n, c in self._settle_header():
+                data(n, c)
         if tick is not None:
             tick(self.result.rows % 1000)
         self.seen = {}  # duplicates are within a list: free the hashes before the next one
         if self.positions is None:
             self.add(Finding(self.spec.number, None, "", "no header row and no data", kind="sheet"))
+
+    def finish(self) -> None:
+        """After the cross-list checks: the findings grouped, the allocated children counted."""
+        self.result.groups = self.grouped.groups(self.result.rows)
+        if self.spec.allocated is not None and self.positions is not None:
+            self.result.allocated = len(self.allocated)
 
 
 def check_sources(
@@ -313,7 +404,12 @@ def check_sources(
             continue
         depended_on = {d.list for s in spec.lists for d in s.depends}
         checker = ListChecker(
-            spec.get(number), notification, source.name, keep, keep_ids=number in depended_on
+            spec.get(number),
+            notification,
+            source.name,
+            keep,
+            keep_ids=number in depended_on,
+            typed=source.typed,
         )
         checker.consume(source.rows, on_rows)
         checkers[number] = checker
@@ -347,6 +443,27 @@ def check_sources(
                             "dependency",
                         )
                     )
+    allocated: set[str] = set()
+    counted = False
+    # the highest-numbered list wins: the later stage of the child's journey (a referral's
+    # worker gives way to the child protection or children-in-care worker)
+    for number in sorted(checkers):
+        for child_id, (worker, team) in checkers[number].workers.items():
+            report.allocations[child_id] = Allocation(child_id, worker, team, number)
+        if checkers[number].workers or _carries_workers(checkers[number].positions):
+            report.allocation_lists.append(number)
+        checkers[number].workers = {}
+    for checker in checkers.values():
+        checker.finish()
+        if checker.result.allocated is not None:
+            allocated |= checker.allocated
+            counted = True
+        checker.allocated = set()
+    report.allocated_children = len(allocated) if counted else None
+    builder = GroupBuilder()
+    for finding in report.findings:
+        builder.add(finding)
+    report.groups = builder.groups()
     return report
 
 
@@ -355,3 +472,7 @@ def _drain(rows: Rows) -> None:
     iterator: Iterator[object] = iter(rows)
     for _ in iterator:
         pass
+
+
+def _carries_workers(positions: dict[str, int] | None) -> bool:
+    return positions is not None and (WORKER_COLUMN in positions or TEAM_COLUMN in positions)

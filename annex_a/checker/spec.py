@@ -72,6 +72,9 @@ class ColumnSpec:
     aliases: tuple[str, ...] = ()
     period: str = ""  # "within": must fall in the list's period
     sensitive: bool = False  # never echo the value (dates of birth)
+    # "warning": a fraction in this whole-number column is a warning, not an error (ages that
+    # a workbook computes with a formula, 6.138 years for 6)
+    fraction: str = ""
 
     @property
     def header_keys(self) -> tuple[str, ...]:
@@ -87,6 +90,15 @@ class Dependency:
 
 
 @dataclass(frozen=True)
+class Allocated:
+    """Which rows of a list are children allocated to a worker now: a worker named and, when
+    the list also holds closed cases, the column that closes them blank."""
+
+    worker: str
+    open_when_blank: str = ""
+
+
+@dataclass(frozen=True)
 class ListSpec:
     number: int
     name: str
@@ -95,6 +107,8 @@ class ListSpec:
     description: str = ""
     id_column: str = "Child Unique ID"
     depends: tuple[Dependency, ...] = ()
+    covers: str = ""  # the rows the list holds, as Ofsted's Annex A guidance puts it
+    allocated: Allocated | None = None  # its open rows count towards children allocated
 
     @property
     def title(self) -> str:
@@ -148,7 +162,16 @@ def _column(
                 f"{where}: column {raw.get('name')!r} names unknown codes {raw.get('codes')!r}."
             )
         code_set = codes[raw["codes"]]
-    unknown = set(raw) - {"name", "type", "mandatory", "codes", "aliases", "period", "sensitive"}
+    unknown = set(raw) - {
+        "name",
+        "type",
+        "mandatory",
+        "codes",
+        "aliases",
+        "period",
+        "sensitive",
+        "fraction",
+    }
     if unknown:
         raise SpecError(f"{where}: column {raw.get('name')!r} has unknown keys {sorted(unknown)}.")
     return ColumnSpec(
@@ -159,6 +182,7 @@ def _column(
         aliases=tuple(raw.get("aliases", ())),
         period=raw.get("period", ""),
         sensitive=bool(raw.get("sensitive", False)),
+        fraction=raw.get("fraction", ""),
     )
 
 
@@ -183,6 +207,11 @@ def parse_spec(data: Mapping[str, Any]) -> AnnexASpec:
             for col in (d.when_in_period, d.when_blank):
                 if col and col not in names:
                     raise SpecError(f"{where}: dependency names unknown column {col!r}.")
+        allocated = Allocated(**raw["allocated"]) if "allocated" in raw else None
+        if allocated is not None:
+            for col in (allocated.worker, allocated.open_when_blank):
+                if col and col not in names:
+                    raise SpecError(f"{where}: allocated names unknown column {col!r}.")
         spec = ListSpec(
             number=int(raw["number"]),
             name=raw["name"],
@@ -191,6 +220,8 @@ def parse_spec(data: Mapping[str, Any]) -> AnnexASpec:
             description=raw.get("description", ""),
             id_column=raw.get("id_column", "Child Unique ID"),
             depends=depends,
+            covers=raw.get("covers", ""),
+            allocated=allocated,
         )
         if spec.id_column not in names:
             raise SpecError(f"{where}: id column {spec.id_column!r} is not one of its columns.")

@@ -14,7 +14,7 @@ import posixpath
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any, cast
 
 from django.conf import settings
@@ -27,8 +27,9 @@ from django_q.exceptions import TimeoutException
 from django_q.tasks import async_task
 
 from annex_a.checker import CheckReport, Source, check_sources
-from annex_a.models import AnnexAList, CheckStatus, FileCheck, Finding, ListStatus
+from annex_a.models import AnnexAList, CheckStatus, FileCheck, Finding, FindingGroup, ListStatus
 from annex_a.readers import Limits, ReadRefused, open_upload
+from annex_a.services.allocations import record_allocations
 from annex_a.services.lists import annex_a_spec, derive_status, ensure_lists
 from inspections.access import NotAllowed, require
 from inspections.audit import acting_as
@@ -299,7 +300,7 @@ class _Progress:
 
 def _tracked(sources: list[Source], progress: _Progress) -> Iterator[Source]:
     for source in sources:
-        yield Source(source.name, _rows_then(source, progress), source.list_number)
+        yield replace(source, rows=_rows_then(source, progress))
 
 
 def _rows_then(source: Source, progress: _Progress) -> Iterator[tuple[int, Sequence[object]]]:
@@ -330,6 +331,7 @@ def execute(check: FileCheck, files: Sequence[tuple[str, IO[bytes]]]) -> CheckRe
         log.exception("Annexe A check %s failed", check.pk)
         raise
     save_report(check, report)
+    record_allocations(check, report)  # the worker mapping case tracking proposes from
     log.info("Annexe A check %s: %d rows, %d findings", check.pk, report.rows, report.finding_count)
     return report
 
@@ -361,6 +363,24 @@ def save_report(check: FileCheck, report: CheckReport) -> None:
         ],
         batch_size=500,
     )
+    FindingGroup.objects.bulk_create(
+        [
+            FindingGroup(
+                check_run=check,
+                rank=rank,
+                list_number=g.list,
+                column=g.column[:255],
+                kind=g.kind,
+                severity=g.severity,
+                count=g.count,
+                first_rows=list(g.first_rows),
+                message=g.message,
+                example=g.example,
+            )
+            for rank, g in enumerate(report.fix_first(), start=1)
+        ],
+        batch_size=500,
+    )
     counts = {
         str(n): {
             "name": r.name,
@@ -368,6 +388,8 @@ def save_report(check: FileCheck, report: CheckReport) -> None:
             "rows": r.rows,
             "findings": r.finding_count,
             "errors": sum(1 for f in r.findings if f.severity == "error"),
+            "warnings": sum(g.count for g in r.groups if g.severity == "warning"),
+            "allocated": r.allocated,
             "counts": dict(r.counts),
             "header_map": r.header_map,
             "notes": r.notes[:50],
@@ -395,6 +417,7 @@ def save_report(check: FileCheck, report: CheckReport) -> None:
         rows=report.rows,
         finding_count=report.finding_count,
         list_counts=counts,
+        allocated_children=report.allocated_children,
         notes=report.notes[:100],
         message=message,
     )

@@ -133,7 +133,7 @@ def shropshire(seed: int = 2025) -> Problem:
         for key, name in [
             ("adults", "Director of Adult Services"),
             ("vs", "Virtual School Head"),
-            ("cafcass", "CAFCASS Service Manager"),
+            ("cafcass", "Cafcass Service Manager"),
             ("judge", "Designated Family Judge"),
             ("legal", "Head of Legal"),
             ("lado", "LADO"),
@@ -208,7 +208,7 @@ def shropshire(seed: int = 2025) -> Problem:
     partner(
         "vs", "Virtual School", "virtual_school", (partners["vs"],), IN_PERSON, wk=3, named=("i5",)
     )
-    partner("cafcass", "CAFCASS", "cafcass", (partners["cafcass"],), TEAMS, wk=3)
+    partner("cafcass", "Cafcass", "cafcass", (partners["cafcass"],), TEAMS, wk=3)
     partner("judiciary", "Local judiciary", "judiciary", (partners["judge"],), VISIT, venue="court")
     partner("legal", "Legal", "legal", (partners["legal"],), TEAMS)
     partner("lado", "LADO", "lado", (partners["lado"],), IN_PERSON, venue="shrewsbury")

@@ -5,23 +5,35 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
-from inspections.calendar import InspectionCalendar, local_date
+from inspections.calendar import InspectionCalendar, VisitShape, local_date
 
 
 class InspectionType(models.TextChoices):
     ILACS_STANDARD = "ilacs_standard", "ILACS standard inspection"
     ILACS_SHORT = "ilacs_short", "ILACS short inspection"
     FOCUSED_VISIT = "focused_visit", "Focused visit"
+    MONITORING_VISIT = "monitoring_visit", "Monitoring visit"
     JTAI = "jtai", "Joint targeted area inspection"
 
 
-# Shape of each type: (weeks, on-site weeks). Only ILACS standard has a workflow template so far.
-TYPE_SHAPES: dict[str, tuple[int, tuple[int, ...]]] = {
-    InspectionType.ILACS_STANDARD: (3, (2, 3)),
-    InspectionType.ILACS_SHORT: (2, (2,)),
-    InspectionType.FOCUSED_VISIT: (1, (1,)),
-    InspectionType.JTAI: (3, (2, 3)),
+# Where each type puts inspectors on site; each workflow template in seeds/workflows says which
+# published guidance its shape follows (and where the shape is a judgement).
+TYPE_SHAPES: dict[str, VisitShape] = {
+    # one week off site (the week of the call), two weeks on site: days 6-15
+    InspectionType.ILACS_STANDARD: VisitShape(weeks=3, onsite_weeks=(2, 3)),
+    # one week off site, one week on site: days 6-10
+    InspectionType.ILACS_SHORT: VisitShape(weeks=2, onsite_weeks=(2,)),
+    # two days' fieldwork in the week after the call: days 8 and 9 (Wednesday, Thursday)
+    InspectionType.FOCUSED_VISIT: VisitShape(
+        weeks=2, onsite_weeks=(2,), onsite_first_day=8, onsite_days=2
+    ),
+    InspectionType.MONITORING_VISIT: VisitShape(
+        weeks=2, onsite_weeks=(2,), onsite_first_day=8, onsite_days=2
+    ),
+    # notified 10 working days before fieldwork: on site days 11-15, the third week
+    InspectionType.JTAI: VisitShape(weeks=3, onsite_weeks=(3,), onsite_first_day=11, onsite_days=5),
 }
+DEFAULT_SHAPE = TYPE_SHAPES[InspectionType.ILACS_STANDARD]
 
 
 class InspectionQuerySet(models.QuerySet["Inspection"]):
@@ -64,8 +76,7 @@ class Inspection(models.Model):
 
     @property
     def calendar(self) -> InspectionCalendar:
-        weeks, onsite = TYPE_SHAPES.get(self.inspection_type, (3, (2, 3)))
-        return InspectionCalendar(self.day_one, weeks=weeks, onsite_weeks=onsite)
+        return TYPE_SHAPES.get(self.inspection_type, DEFAULT_SHAPE).calendar(self.day_one)
 
     def day_number_today(self, now: dt.datetime | None = None) -> int | None:
         today = local_date(now or timezone.now())

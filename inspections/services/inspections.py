@@ -13,7 +13,7 @@ from inspections.calendar import CalendarError, InspectionCalendar, why_not_work
 from inspections.models import Inspection, InspectionType, Membership, Role
 from inspections.services.errors import DomainError, InspectionNotFound, InvalidFields
 from inspections.services.tasks import apply_template
-from inspections.signals import day_one_moved
+from inspections.signals import day_one_moved, inspection_created
 from inspections.workflow import WorkflowError, WorkflowTemplate, load_template
 
 
@@ -119,8 +119,7 @@ def check_new_inspection(
     elif inspection_type not in workflows_by_type():
         label = InspectionType(inspection_type).label
         errors["inspection_type"] = (
-            f"Inspection type: the planner has no workflow template for a {label.lower()} yet; "
-            "only an ILACS standard inspection can be created"
+            f"Inspection type: the planner has no workflow template for a {label.lower()} yet"
         )
     if day_one is not None:
         problem = day_one_problem(day_one)
@@ -169,6 +168,7 @@ def create_inspection(
     apply_template(inspection, workflow_for(inspection))
     if coordinator is not None and coordinator.is_authenticated:
         Membership.objects.create(inspection=inspection, user=coordinator, role=Role.COORDINATOR)
+    inspection_created.send(sender=Inspection, inspection=inspection)
     return inspection
 
 
@@ -196,3 +196,42 @@ def move_day_one(inspection: Inspection, new_day_one: dt.date, *, actor: Any = N
     apply_template(inspection, workflow_for(inspection))
     day_one_moved.send(sender=Inspection, inspection=inspection)
     return inspection
+
+
+def type_from_option(text: str) -> str:
+    """An inspection type as a command line writes it ("focused-visit") -> its value."""
+    value = text.strip().lower().replace("-", "_")
+    if value not in InspectionType.values:
+        names = ", ".join(v.replace("_", "-") for v in InspectionType.values)
+        raise InvalidFields({"inspection_type": f"Unknown type {text!r}: use one of {names}"})
+    return value
+
+
+def inspection_outline(inspection: Inspection) -> dict[str, Any]:
+    """The inspection's shape and tasks, as `new_inspection` prints them."""
+    calendar = inspection.calendar
+
+    def day(n: int) -> dict[str, Any]:
+        return {"day": n, "date": calendar.date_for_day(n).isoformat()}
+
+    return {
+        "slug": inspection.slug,
+        "title": inspection.title,
+        "local_authority": inspection.local_authority,
+        "type": inspection.inspection_type,
+        "workflow": inspection.workflow_key,
+        "notification": inspection.day_one.isoformat(),
+        "final_day": inspection.final_day.isoformat(),
+        "offsite_days": [day(n) for n in calendar.offsite_day_numbers],
+        "onsite_days": [day(n) for n in calendar.onsite_day_numbers],
+        "tasks": [
+            {
+                "key": t.key,
+                "title": t.title,
+                "phase": t.phase,
+                "day": t.due_day,
+                "due_at": t.due_at.isoformat(),
+            }
+            for t in inspection.tasks.order_by("due_at", "key")
+        ],
+    }

@@ -211,16 +211,19 @@ def _cell_fault(exc: Exception) -> str:
     return f"it is damaged ({exc.__class__.__name__})"
 
 
-def sheet_rows(sheet: Any, limits: Limits, where: Where) -> Iterator[tuple[int, list[object]]]:
+def sheet_rows(
+    sheet: Any, limits: Limits, where: Where, parser_type: type[WorkSheetParser] = WorkSheetParser
+) -> Iterator[tuple[int, list[object]]]:
     """(row number, values) for each row of a read-only sheet that holds something.
 
     The sheet's XML is walked here (defused: no DTD), so the work is the file's own rows and
     cells, never its declared dimension or the gaps between row numbers, and a row or column
     past the caps is refused when it is reached. openpyxl still turns each row's cells into
     values (types, shared text, dates); its internals are pinned by openpyxl<3.2.
+    parser_type: a subclass that reads cells its own way (Annexe A: formulas as saved values).
     """
     book = sheet.parent
-    parser = WorkSheetParser(
+    parser = parser_type(
         None,
         sheet._shared_strings,
         data_only=book.data_only,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +13,8 @@ from django.utils import timezone
 from inspections.access import NotAllowed, can, person_for, require
 from inspections.models import Inspection, Person, Role, Task, TaskStatus
 from inspections.services.errors import DomainError, TaskBlocked
+from inspections.services.hand_tasks import redate_hand_tasks
+from inspections.signals import event_dates_wanted
 from inspections.workflow import WorkflowTemplate, expand_tasks
 
 
@@ -33,10 +37,29 @@ def _owner_for_role(inspection: Inspection) -> dict[str, Person]:
     return owners
 
 
+def recorded_event_dates(inspection: Inspection) -> dict[str, dt.date]:
+    """The event dates the apps above have recorded (the aftermath's draft report, publication
+    date...), asked for by signal: this app never imports them."""
+    dates: dict[str, dt.date] = {}
+    for _receiver, answer in event_dates_wanted.send(sender=Inspection, inspection=inspection):
+        if isinstance(answer, Mapping):
+            dates.update(answer)
+    return dates
+
+
 @transaction.atomic
-def apply_template(inspection: Inspection, template: WorkflowTemplate) -> ApplyResult:
-    """Create or update the inspection's tasks; a person's status and owner edits survive."""
-    concrete = expand_tasks(template, inspection.calendar)
+def apply_template(
+    inspection: Inspection,
+    template: WorkflowTemplate,
+    event_dates: Mapping[str, dt.date] | None = None,
+) -> ApplyResult:
+    """Create or update the inspection's tasks; a person's status and owner edits survive.
+    Tasks that hang off an event are dated from `event_dates` (kind -> date); when None, from
+    the dates the receivers of `event_dates_wanted` give, so re-applying after day one moved
+    keeps them."""
+    if event_dates is None:
+        event_dates = recorded_event_dates(inspection)
+    concrete = expand_tasks(template, inspection.calendar, event_dates)
     existing = {t.key: t for t in inspection.tasks.all()}
     owners = _owner_for_role(inspection)
     created = updated = unchanged = 0
@@ -89,6 +112,8 @@ def apply_template(inspection: Inspection, template: WorkflowTemplate) -> ApplyR
     removed = (
         Task.objects.filter(pk__in=stale).delete()[1].get("inspections.Task", 0) if stale else 0
     )
+    # Tasks added by hand keep their day number; their date follows the calendar.
+    updated += redate_hand_tasks(inspection, (t for k, t in existing.items() if k not in by_key))
     for spec in concrete:
         wanted = {by_key[k].pk for k in spec.depends_on}
         task = by_key[spec.key]

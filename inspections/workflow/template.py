@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inspections.calendar import InspectionCalendar
+from inspections.calendar import (
+    END_OF_DAY,
+    InspectionCalendar,
+    add_working_days,
+    is_working_day,
+    to_utc,
+)
 
 PHASES = ("preparation", "week1", "onsite", "after")
 OWNER_ROLES = (
@@ -27,6 +33,17 @@ OWNER_ROLES = (
 )
 # How a task repeats: one copy per day in the span, keyed "<key>-d<N>".
 REPEATS = ("onsite_days", "week1_days", "all_days")
+# What happens after the on-site weeks, on dates Ofsted and the council set: a task with
+# `after_event` is dated `working_days` after (negative: before) the event once it is recorded,
+# and until then provisionally from its `day`. Kind -> what the page says it waits for.
+EVENTS = {
+    "draft_report_received": "draft report",
+    "publication_confirmed": "publication date",
+    "final_report_embargoed": "embargoed final report",
+    "staff_event": "staff event date",
+    "cabinet_meeting": "Cabinet meeting date",
+    "full_council_meeting": "Full Council meeting date",
+}
 
 _TASK_KEYS = {
     "key",
@@ -39,8 +56,19 @@ _TASK_KEYS = {
     "depends_on",
     "progress",
     "repeat",
+    "after_event",
+    "working_days",
 }
-_TEMPLATE_KEYS = {"key", "name", "inspection_type", "weeks", "onsite_weeks", "description"}
+_TEMPLATE_KEYS = {
+    "key",
+    "name",
+    "inspection_type",
+    "weeks",
+    "onsite_weeks",
+    "onsite_first_day",
+    "onsite_days",
+    "description",
+}
 
 
 class WorkflowError(ValueError):
@@ -59,6 +87,8 @@ class TaskSpec:
     depends_on: tuple[str, ...] = ()
     progress: str = ""
     repeat: str = ""
+    after_event: str = ""
+    working_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,9 +99,18 @@ class WorkflowTemplate:
     weeks: int
     onsite_weeks: tuple[int, ...]
     tasks: tuple[TaskSpec, ...] = field(default=())
+    # a visit counted in on-site working days (see InspectionCalendar); 0 = whole weeks
+    onsite_first_day: int = 0
+    onsite_days: int = 0
 
     def calendar(self, day_one: dt.date) -> InspectionCalendar:
-        return InspectionCalendar(day_one, weeks=self.weeks, onsite_weeks=self.onsite_weeks)
+        return InspectionCalendar(
+            day_one,
+            weeks=self.weeks,
+            onsite_weeks=self.onsite_weeks,
+            onsite_first_day=self.onsite_first_day,
+            onsite_days=self.onsite_days,
+        )
 
 
 def load_template(path: Path) -> WorkflowTemplate:
@@ -91,6 +130,23 @@ def _parse_time(value: Any, where: str) -> dt.time | None:
         return dt.time.fromisoformat(str(value))
     except ValueError as exc:
         raise WorkflowError(f"{where}: time {value!r} is not HH:MM") from exc
+
+
+def _parse_event(raw: dict[str, Any], where: str) -> tuple[str, int]:
+    after_event = str(raw.get("after_event", ""))
+    if after_event and after_event not in EVENTS:
+        raise WorkflowError(
+            f"{where}: after_event {after_event!r} is not one of {', '.join(EVENTS)}"
+        )
+    working_days = raw.get("working_days", 0)
+    if "working_days" in raw and not after_event:
+        raise WorkflowError(f"{where}: working_days needs an after_event to count from")
+    # bool is an int to Python, but `working_days = true` is a typo, not a count
+    if not isinstance(working_days, int) or isinstance(working_days, bool):
+        raise WorkflowError(f"{where}: working_days must be a whole number")
+    if abs(working_days) > 250:
+        raise WorkflowError(f"{where}: working_days {working_days} is more than a year")
+    return after_event, working_days
 
 
 def parse_template(data: dict[str, Any], source: str = "template") -> WorkflowTemplate:
@@ -127,6 +183,9 @@ def parse_template(data: dict[str, Any], source: str = "template") -> WorkflowTe
         day = raw["day"]
         if not isinstance(day, int | str) or day == 0:
             raise WorkflowError(f"{where}: day must be a non-zero number, 'last' or 'last+N'")
+        after_event, working_days = _parse_event(raw, where)
+        if after_event and repeat:
+            raise WorkflowError(f"{where}: a repeated task cannot hang off an event")
         specs.append(
             TaskSpec(
                 key=str(raw["key"]),
@@ -139,6 +198,8 @@ def parse_template(data: dict[str, Any], source: str = "template") -> WorkflowTe
                 depends_on=tuple(raw.get("depends_on", ())),
                 progress=str(raw.get("progress", "")),
                 repeat=repeat,
+                after_event=after_event,
+                working_days=working_days,
             )
         )
     template = WorkflowTemplate(
@@ -148,6 +209,8 @@ def parse_template(data: dict[str, Any], source: str = "template") -> WorkflowTe
         weeks=int(meta.get("weeks", 3)),
         onsite_weeks=tuple(meta.get("onsite_weeks", (2, 3))),
         tasks=tuple(specs),
+        onsite_first_day=int(meta.get("onsite_first_day", 0)),
+        onsite_days=int(meta.get("onsite_days", 0)),
     )
     validate(template, source)
     return template
@@ -215,6 +278,24 @@ class ConcreteTask:
     depends_on: tuple[str, ...]
     progress: str
     template_key: str
+    # the event the due date hangs off, and whether it is still waiting for it (dated
+    # provisionally from the template's typical day until the event is recorded)
+    after_event: str = ""
+    provisional: bool = False
+
+    @property
+    def waiting_for(self) -> str:
+        """What a provisional task waits for, as the pages say it ("draft report"), or ""."""
+        return EVENTS[self.after_event] if self.provisional else ""
+
+
+def event_due_date(event_date: dt.date, working_days: int) -> dt.date:
+    """The date a task is due `working_days` working days after (or before) an event; a task
+    due on the day of an event that fell on a weekend or bank holiday is due the next working
+    day (a count of working days always lands on one)."""
+    if working_days == 0 and not is_working_day(event_date):
+        return add_working_days(event_date, 1)
+    return add_working_days(event_date, working_days)
 
 
 def _repeat_days(calendar: InspectionCalendar, repeat: str) -> list[int]:
@@ -226,8 +307,14 @@ def _repeat_days(calendar: InspectionCalendar, repeat: str) -> list[int]:
     return list(days)
 
 
-def expand_tasks(template: WorkflowTemplate, calendar: InspectionCalendar) -> list[ConcreteTask]:
-    """Every task of the template with its day, due moment and dependencies resolved."""
+def expand_tasks(
+    template: WorkflowTemplate,
+    calendar: InspectionCalendar,
+    event_dates: Mapping[str, dt.date] | None = None,
+) -> list[ConcreteTask]:
+    """Every task of the template with its day, due moment and dependencies resolved.
+    `event_dates` (event kind -> date) dates the tasks that hang off a recorded event."""
+    events = event_dates or {}
     out: list[ConcreteTask] = []
     for spec in template.tasks:
         if spec.repeat:
@@ -248,20 +335,29 @@ def expand_tasks(template: WorkflowTemplate, calendar: InspectionCalendar) -> li
                     )
                 )
         else:
-            day = calendar.resolve_day(spec.day)
+            recorded = events.get(spec.after_event) if spec.after_event else None
+            if recorded is not None:
+                due_date = event_due_date(recorded, spec.working_days)
+                day = calendar.day_for_date(due_date)
+                due_at = to_utc(due_date, spec.time or END_OF_DAY)
+            else:
+                day = calendar.resolve_day(spec.day)
+                due_at = calendar.due_at(day, spec.time)
             out.append(
                 ConcreteTask(
                     key=spec.key,
                     title=spec.title,
                     phase=spec.phase,
                     day=day,
-                    due_at=calendar.due_at(day, spec.time),
+                    due_at=due_at,
                     time=spec.time,
                     owner_role=spec.owner_role,
                     description=spec.description,
                     depends_on=spec.depends_on,
                     progress=spec.progress,
                     template_key=spec.key,
+                    after_event=spec.after_event,
+                    provisional=bool(spec.after_event) and recorded is None,
                 )
             )
     # a dependency on a repeated task means all of its copies

@@ -8,12 +8,20 @@ timetable's notices and the calendars' day grid (today's meetings, a lane per in
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from calendars import planview
 from calendars.planview import DayGrid
+from council.services import council_slug, readiness_gaps
+from desk.models import Concern, LineOfEnquiry
+from desk.services.concerns import open_concerns
+from desk.services.lines import lines_for, lines_without_evidence
+from desk.services.requests import RISK_WINDOW
+from inspections.access import sees_concerns
 from inspections.calendar import LONDON, local_date
 from inspections.models import Inspection, Task, TaskStatus
 from inspections.services.progress import Progress, risk_text
@@ -66,6 +74,11 @@ class Dashboard:
     changes: list[Notice]
     overdue_count: int
     timetable: str = "published"  # or "draft" when nothing is published for the day
+    # Open concerns about a child: only for those who see them (sees_concerns), the first item.
+    concerns: list[Concern] = field(default_factory=list)
+    # Lines of enquiry nothing answers yet (desk.services.lines, the register's rule too).
+    lines_without_evidence: list[LineOfEnquiry] = field(default_factory=list)
+    lines_total: int = 0
 
 
 def _verb(progress: Progress) -> str:
@@ -140,7 +153,34 @@ def _deadlines(inspection: Inspection, now: dt.datetime) -> list[Task]:
     )
 
 
-def build_dashboard(inspection: Inspection, now: dt.datetime | None = None) -> Dashboard:
+def request_risks(inspection: Inspection, now: dt.datetime) -> list[Notice]:
+    """Inspectors' requests due within two hours or overdue (the QuerySet's at_risk rule).
+    Who asked, who answers and when: the text stays on the log (viewers see counts only)."""
+    rows = (
+        inspection.information_requests.at_risk(now, RISK_WINDOW)
+        .select_related("inspector", "owner")
+        .order_by("due_at", "number")
+    )
+    out = []
+    for r in rows:
+        state = "overdue since" if r.due_at < now else "due"
+        who = f" from {r.inspector.full_name}" if r.inspector else ""
+        owner = f" ({r.owner.full_name})" if r.owner else " (no owner)"
+        out.append(
+            Notice(
+                text=f"Request {r.label}{who} {state} {when_text(r.due_at, now)}{owner}",
+                url=reverse("desk:request", args=[inspection.slug, r.number]),
+                kind="request",
+                when=r.due_at,
+            )
+        )
+    return out
+
+
+def build_dashboard(
+    inspection: Inspection, now: dt.datetime | None = None, *, viewer: Any = None
+) -> Dashboard:
+    """`viewer` is the signed-in user: open concerns are theirs only if sees_concerns."""
     now = now or timezone.now()
     stage, headline, day = _stage(inspection, now)
     upcoming = _deadlines(inspection, now)
@@ -183,6 +223,19 @@ def build_dashboard(inspection: Inspection, now: dt.datetime | None = None) -> D
             text = d.risk[:1].upper() + d.risk[1:]
             risks.append(Notice(text=text, kind="evidence", when=d.task.due_at))
     risks += schedule_risks(inspection)
+    risks += request_risks(inspection, now)
+    if stage != "after":
+        # readiness on the day of the call: an item not ready then is a risk from day 1
+        risks += [
+            Notice(
+                text=f"Not ready on the day of the call: {g.title}"
+                + (f" ({g.owner})" if g.owner else "")
+                + (f": {g.gap}" if g.gap else ""),
+                kind="readiness",
+                url=reverse("council:readiness", args=[council_slug(inspection.local_authority)]),
+            )
+            for g in readiness_gaps(inspection, local_date(now))
+        ]
 
     changed = (
         inspection.tasks.exclude(status=TaskStatus.TODO)
@@ -221,4 +274,7 @@ def build_dashboard(inspection: Inspection, now: dt.datetime | None = None) -> D
         risks=risks,
         changes=changes,
         overdue_count=overdue_count,
+        concerns=open_concerns(inspection) if sees_concerns(viewer, inspection) else [],
+        lines_without_evidence=list(lines_without_evidence(inspection)),
+        lines_total=lines_for(inspection).count(),
     )

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from desk.models import InformationRequest
+from desk.services.requests import for_day as requests_for_day
 from inspections.calendar import LONDON, CalendarError, to_utc
 from inspections.models import Inspection, Task, TaskStatus
 from inspections.services.errors import DomainError
@@ -27,10 +29,20 @@ class SheetTask:
 
 
 @dataclass
+class SheetRequest:
+    """An inspector's request on its owner's sheet: open and due that day or overdue, or
+    received that day."""
+
+    request: InformationRequest
+    overdue: bool
+
+
+@dataclass
 class OwnerGroup:
     label: str
     role: str
     tasks: list[SheetTask] = field(default_factory=list)
+    requests: list[SheetRequest] = field(default_factory=list)
 
 
 @dataclass
@@ -41,6 +53,9 @@ class DaySheet:
     heading: str
     groups: list[OwnerGroup]
     snapshots: list[MeetingSnapshot]  # the day's meetings, published (or the draft)
+    # The JSON carries child IDs as the meetings' do (the command is the operator's); a
+    # caller for someone who may not see them turns this off.
+    show_child_ids: bool = True
 
     @property
     def meetings(self) -> list[dict[str, Any]]:
@@ -50,6 +65,29 @@ class DaySheet:
     @property
     def tasks(self) -> list[SheetTask]:
         return [t for g in self.groups for t in g.tasks]
+
+    @property
+    def requests(self) -> list[SheetRequest]:
+        return [r for g in self.groups for r in g.requests]
+
+    def requests_json(self) -> list[dict[str, Any]]:
+        out = []
+        for sr in self.requests:
+            r = sr.request
+            row: dict[str, Any] = {
+                "number": r.label,
+                "text": r.text,
+                "inspector": r.inspector.ref if r.inspector else None,
+                "owner": r.owner.ref if r.owner else None,
+                "received": r.received_at.astimezone(LONDON).isoformat(),
+                "due": r.due_at.astimezone(LONDON).isoformat(),
+                "status": r.status,
+                "overdue": sr.overdue,
+            }
+            if self.show_child_ids:
+                row["child_id"] = r.child_id or None
+            out.append(row)
+        return out
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -69,11 +107,25 @@ class DaySheet:
                     "waits_on": [d.key for d in st.waits_on],
                     "progress": st.progress.label if st.progress else None,
                     "risk": st.risk or None,
+                    "added_by_hand": not st.task.template_key,
                 }
                 for st in self.tasks
             ],
             "meetings": self.meetings,
+            "requests": self.requests_json(),
         }
+
+
+def limit_requests(sheet: DaySheet, visible: set[int]) -> int:
+    """Keep on `sheet` only the requests whose pk is in `visible` (desk.services.requests.
+    requests_for: staff see their own, viewers none); returns how many were taken off."""
+    hidden = 0
+    for group in sheet.groups:
+        kept = [r for r in group.requests if r.request.pk in visible]
+        hidden += len(group.requests) - len(kept)
+        group.requests = kept
+    sheet.groups = [g for g in sheet.groups if g.tasks or g.requests]
+    return hidden
 
 
 def overdue_moment(day_start: dt.datetime, day_end: dt.datetime, now: dt.datetime) -> dt.datetime:
@@ -132,6 +184,20 @@ def build_daysheet(
                 else "",
             )
         )
+    requests = requests_for_day(inspection, start, end)
+    if role:
+        requests = requests.filter(owner__role=role)
+    for request in requests:
+        owner = request.owner
+        if owner is None:
+            label, owner_role = "No owner yet (requests)", ""
+        else:
+            owner_role = owner.role
+            label = (
+                f"{owner.full_name} ({owner.get_role_display()})" if owner.role else owner.full_name
+            )
+        group = groups.setdefault(label, OwnerGroup(label=label, role=owner_role))
+        group.requests.append(SheetRequest(request, overdue=request.is_overdue(overdue_at)))
     return DaySheet(
         inspection=inspection,
         day=day,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,6 +20,7 @@ from django.db.models import CharField, Model, QuerySet, Value
 
 from annex_a.models import AnnexAList
 from calendars.models import FeedToken
+from desk.models import Concern, ConcernAction
 from evidence.models import Audit, CasePackPart, DeepDive, LibraryDocument
 from inspections.calendar import to_utc
 from inspections.exports.xlsx import Column, SheetSpec, render_workbook
@@ -52,7 +53,13 @@ KINDS: tuple[Kind, ...] = (
     Kind("annex_a", "Annexe A lists", AnnexAList),
     Kind("feed_link", "Feed links", FeedToken),
 )
-BY_KEY = {k.key: k for k in KINDS}
+# Concerns about a child: on the log page only for those who see them (sees_concerns: the
+# filter's `concerns`), never in the workbook (the concerns export is their only export).
+CONCERN_KINDS: tuple[Kind, ...] = (
+    Kind("concern", "Concerns about a child", Concern),
+    Kind("concern_action", "Concern actions", ConcernAction),
+)
+BY_KEY = {k.key: k for k in (*KINDS, *CONCERN_KINDS)}
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class LogFilter:
     kind: str = ""  # a Kind.key; "" for every kind
     user: int | str | None = None  # a user id, SYSTEM, or None for anyone
     day: dt.date | None = None  # a UK calendar day
+    concerns: bool = False  # include concerns about a child: only for sees_concerns
 
 
 def _history(kind: Kind, inspection: Inspection) -> QuerySet[Any]:
@@ -69,6 +77,9 @@ def _history(kind: Kind, inspection: Inspection) -> QuerySet[Any]:
     if kind.model is CasePackPart:  # parts belong to the inspection through their deep dive
         dives = DeepDive.history.filter(inspection_id=inspection.pk).values("id")  # type: ignore[attr-defined]
         return rows.filter(deep_dive_id__in=dives)
+    if kind.model is ConcernAction:  # actions belong through their concern
+        concerns = Concern.history.filter(inspection_id=inspection.pk).values("id")  # type: ignore[attr-defined]
+        return rows.filter(concern_id__in=concerns)
     return rows.filter(inspection_id=inspection.pk)
 
 
@@ -86,7 +97,10 @@ def _filtered(kind: Kind, inspection: Inspection, chosen: LogFilter) -> QuerySet
 
 
 def _kinds(chosen: LogFilter) -> Sequence[Kind]:
-    return [BY_KEY[chosen.kind]] if chosen.kind else KINDS
+    kinds = (*KINDS, *CONCERN_KINDS) if chosen.concerns else KINDS
+    if chosen.kind:
+        return [k for k in kinds if k.key == chosen.kind] or [KINDS[0]]
+    return kinds
 
 
 def log_index(inspection: Inspection, chosen: LogFilter) -> QuerySet[Any]:
@@ -182,6 +196,7 @@ def export_rows(changes: Iterator[Change]) -> Iterator[list[object]]:
 
 
 def export_log(inspection: Inspection, chosen: LogFilter, target: Any) -> None:
+    chosen = replace(chosen, concerns=False)  # never in a workbook but the concerns export
     render_workbook(
         [SheetSpec("History", EXPORT_COLUMNS, export_rows(log_changes(inspection, chosen)))],
         target,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annex_a.scenario import load_scenario_annex_a
+from desk.scenario import load_scenario_lines
 from evidence.scenario import load_scenario_evidence
 from inspections.audit import batch
 from inspections.calendar import is_working_day, local_date, to_utc
@@ -28,7 +29,12 @@ from planner.services.progress import progress_map
 from scheduling.scenario import load_scenario_meetings
 
 # Each app's part of a scenario, in order: meetings first, since evidence links to them.
-APP_LOADERS = (load_scenario_meetings, load_scenario_evidence, load_scenario_annex_a)
+APP_LOADERS = (
+    load_scenario_meetings,
+    load_scenario_evidence,
+    load_scenario_annex_a,
+    load_scenario_lines,  # after meetings and the library: its lines link to both
+)
 LIVE_SUFFIX = "-live"
 
 

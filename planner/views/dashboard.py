@@ -17,7 +17,7 @@ __all__ = ["dashboard", "healthz", "meeting_grid"]
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     inspection = inspection_for(request, slug, need=Role.VIEWER)
-    board = build_dashboard(inspection, timezone.now())
+    board = build_dashboard(inspection, timezone.now(), viewer=request.user)
     return render_page(
         request, inspection, "planner/dashboard.html", {"inspection": inspection, "board": board}
     )

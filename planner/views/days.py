@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from council.services import readiness_overview
+from desk.services.requests import requests_for
 from inspections.access import NotAllowed, inspection_for, visible_inspections
 from inspections.forms import invalid_form_response
 from inspections.models import Role, Task, TaskStatus
@@ -21,7 +23,12 @@ from inspections.services.errors import DomainError
 from inspections.services.progress import risk_text
 from inspections.services.tasks import may_change_status, set_task_status
 from planner.forms import DaySheetForm, TaskStatusForm
-from planner.services.daysheet import build_daysheet, day_bounds, overdue_moment
+from planner.services.daysheet import (
+    build_daysheet,
+    day_bounds,
+    limit_requests,
+    overdue_moment,
+)
 from planner.services.progress import progress_for
 from planner.views.dashboard import meeting_grid
 from planner.views.hiding import render_page
@@ -31,6 +38,7 @@ from planner.views.hiding import render_page
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     mine = visible_inspections(request.user)
+    councils = list(mine.values_list("local_authority", flat=True).distinct())
     return render(
         request,
         "planner/home.html",
@@ -38,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "current": list(mine.current(today)),
             "upcoming": mine.upcoming(today),
             "past": mine.past(today),
+            "readiness": readiness_overview(councils, today),
         },
     )
 
@@ -87,6 +96,9 @@ def day_sheet(request: HttpRequest, slug: str, day: int) -> HttpResponse:
         sheet = build_daysheet(inspection, day, role=role, draft=draft)
     except DomainError as exc:
         raise Http404(str(exc)) from exc
+    # inspectors' requests: the project team sees all, staff their own, viewers a count
+    visible = set(requests_for(request.user, inspection).values_list("pk", flat=True))
+    requests_not_shown = limit_requests(sheet, visible)
     return render_page(
         request,
         inspection,
@@ -95,6 +107,7 @@ def day_sheet(request: HttpRequest, slug: str, day: int) -> HttpResponse:
             "inspection": inspection,
             "form": form,
             "sheet": sheet,
+            "requests_not_shown": requests_not_shown,
             "role": role,
             "lanes": meeting_grid(inspection, sheet.date, sheet.snapshots),
             "previous_day": day - 1 if day > 1 else None,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from desk.services.requests import child_ids_of_requests
 from evidence.models import Audit, DeepDive
 from inspections.models import Inspection
 from scheduling.visibility import hidden_child_ids, render_hiding_child_ids
@@ -20,7 +21,11 @@ def evidence_child_ids(inspection: Inspection) -> set[str]:
 
 def hidden_for(request: HttpRequest, inspection: Inspection) -> frozenset[str]:
     """Every child ID of the inspection the signed-in user may not see (none for the team)."""
-    return hidden_child_ids(request.user, inspection, also=lambda: evidence_child_ids(inspection))
+    return hidden_child_ids(
+        request.user,
+        inspection,
+        also=lambda: evidence_child_ids(inspection) | child_ids_of_requests(inspection),
+    )
 
 
 def render_page(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from inspections.access import inspection_for
+from inspections.access import inspection_for, sees_concerns
 from inspections.history import Change
 from inspections.models import Inspection, Role
 from planner.history_form import HistoryFilterForm
@@ -32,9 +33,9 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     page: Page[Any] | None = None
     changes: list[Change] = []
     if form.is_valid():
-        page, changes = log.log_page(
-            inspection, form.log_filter(), form.cleaned_data.get("page") or 1
-        )
+        # concerns about a child: only for those who see them
+        chosen = replace(form.log_filter(), concerns=sees_concerns(request.user, inspection))
+        page, changes = log.log_page(inspection, chosen, form.cleaned_data.get("page") or 1)
     query = form.query()
     return render(
         request,

@@ -1,5 +1,6 @@
 from scheduling.models.bookings import Booking, BookingKind
 from scheduling.models.meetings import (
+    FamilyConsent,
     InspectorRule,
     Meeting,
     MeetingGroup,
@@ -16,6 +17,7 @@ from scheduling.models.venues import Room, Travel, Venue, VenueKind
 __all__ = [
     "Booking",
     "BookingKind",
+    "FamilyConsent",
     "InspectorRule",
     "Meeting",
     "MeetingGroup",

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextChoices
 
 from inspections.audit import audit_history
 from inspections.calendar import LONDON
@@ -30,6 +30,18 @@ class MeetingGroup(models.TextChoices):
     SETUP = "setup", "Set-up and calls"
     # council-only meetings around the inspection (senior leaders debriefing staff: 7.76)
     INTERNAL = "internal", "Council internal"
+    # an existing council meeting at its own fixed time that an inspector joins to watch
+    # practice (front door screening, strategy discussion, child protection conference ...)
+    OBSERVATION = "observation", "Practice observation"
+
+
+class FamilyConsent(TextChoices):
+    """Whether a family present at an observed meeting agreed to an inspector joining."""
+
+    NOT_NEEDED = "not_needed", "Not needed: no family present"
+    TO_ASK = "to_ask", "Still to ask"
+    GIVEN = "given", "Given"
+    REFUSED = "refused", "Refused"
 
 
 class MeetingType(models.Model):
@@ -89,12 +101,15 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def fieldwork(self) -> MeetingQuerySet:
         return self.filter(meeting_type__group=MeetingGroup.FIELDWORK)
 
+    def observations(self) -> MeetingQuerySet:
+        return self.filter(meeting_type__group=MeetingGroup.OBSERVATION)
+
     def between(self, start: dt.datetime, end: dt.datetime) -> MeetingQuerySet:
         return self.filter(start__lt=end, end__gt=start)
 
     def with_people(self) -> MeetingQuerySet:
         return self.select_related(
-            "meeting_type", "room", "room__venue", "venue", "placed_venue"
+            "meeting_type", "room", "room__venue", "venue", "placed_venue", "chair"
         ).prefetch_related(
             "assigned_inspectors", "required_inspectors", "attendees", "follows", "followed_by"
         )
@@ -120,6 +135,20 @@ class Meeting(models.Model):
     attendees = models.ManyToManyField("inspections.Person", blank=True, related_name="meetings")
     family_count = models.PositiveSmallIntegerField(
         default=0, help_text="Children, young people or family members attending: a count only."
+    )
+    family_consent = models.CharField(
+        max_length=16,
+        choices=FamilyConsent.choices,
+        default=FamilyConsent.NOT_NEEDED,
+        help_text="For an observed meeting with a family present: did they agree?",
+    )
+    # Who chairs it: the contact attendees are given (a practice observation's own chair).
+    chair = models.ForeignKey(
+        "inspections.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chaired_meetings",
     )
     # IDs only, never names or dates of birth.
     child_ids = models.JSONField(default=list, blank=True)
@@ -184,6 +213,19 @@ class Meeting(models.Model):
     @property
     def is_placed(self) -> bool:
         return self.start is not None
+
+    @property
+    def is_observation(self) -> bool:
+        return self.meeting_type.group == MeetingGroup.OBSERVATION
+
+    def chair_contact(self) -> str:
+        """The chair as attendees are told whom to contact: name (job), phone, email."""
+        person = self.chair
+        if person is None:
+            return ""
+        what = person.description
+        name = f"{person.full_name} ({what})" if what else person.full_name
+        return ", ".join(bit for bit in (name, person.phone, person.email) if bit)
 
     @property
     def where(self) -> str:

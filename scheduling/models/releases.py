@@ -79,6 +79,8 @@ class ReleaseMeeting(models.Model):
     child_ids = models.JSONField(default=list, blank=True)  # IDs only
     family_count = models.PositiveSmallIntegerField(default=0)
     what_to_bring = models.TextField(blank=True)
+    # whom attendees contact about it: a practice observation's chair ("" for most meetings)
+    chair = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["start", "title"]

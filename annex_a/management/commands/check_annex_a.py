@@ -44,8 +44,21 @@ class Command(BaseCommand):
                 )
             raise CommandError(check.message)
         if options["json"]:
+            # the report leads with what to fix first (grouped findings); per-row detail follows
             self.stdout.write(json.dumps({"check": check.pk, **report.as_dict()}, indent=2))
         else:
+            groups = report.fix_first()
+            if groups:
+                self.stdout.write("What to fix first:")
+            for n, g in enumerate(groups, start=1):
+                where = f"list {g.list}" if g.list else "upload"
+                column = f", {g.column}" if g.column else ""
+                rows = f" ({g.count} rows: {g.rows_text})" if g.first_rows else ""
+                self.stdout.write(f"{n:>3}. {g.severity}: {where}{column}: {g.message}{rows}")
+            if report.allocated_children is not None:
+                self.stdout.write(
+                    f"Children allocated to a worker now: {report.allocated_children}"
+                )
             for finding in report.findings:
                 self.stdout.write(f"upload: {finding.message}")
             for number in sorted(report.lists):

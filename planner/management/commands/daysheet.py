@@ -61,6 +61,13 @@ class Command(BaseCommand):
                     self.stdout.write(f"      at risk: {st.risk}")
                 if st.waits_on:
                     self.stdout.write("      waits on: " + "; ".join(d.title for d in st.waits_on))
+            for sr in group.requests:
+                r = sr.request
+                due = r.due_at.astimezone(LONDON)
+                flag = " OVERDUE" if sr.overdue else ""
+                self.stdout.write(
+                    f"  [{r.get_status_display()}] {due:%a %d %b %H:%M}{flag}  {r.label}: {r.text}"
+                )
         if sheet.meetings:
             self.stdout.write("\nMeetings")
             for m in sheet.meetings:

@@ -1,0 +1,158 @@
+"""Concerns about a child: logged when an inspector refers a case back, worked through with
+actions, closed with an outcome. Only the coordinator and senior leaders see them
+(inspections.access.sees_concerns); every function checks again, so a command or a task
+cannot go round the pages (actor None is the system: a command run by the operator)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from desk.models import Concern, ConcernAction, ConcernStatus
+from inspections.access import NotAllowed, sees_concerns
+from inspections.audit import batch
+from inspections.calendar import LONDON, add_working_days, is_working_day, to_utc
+from inspections.childids import child_id_problem
+from inspections.models import Inspection, Inspector, Person
+from inspections.services.errors import DomainError, InvalidFields
+
+# A concern is answered by the end of the working day it was raised.
+RESPONSE_BY = dt.time(17, 0)
+
+
+def require_sees_concerns(actor: Any, inspection: Inspection) -> None:
+    if actor is None:
+        return
+    if not sees_concerns(actor, inspection):
+        raise NotAllowed("Only the coordinator and senior leaders may see concerns about a child.")
+
+
+def default_response_due(raised_at: dt.datetime) -> dt.datetime:
+    """17:00 London on the day raised if that is a working day and it is before 17:00;
+    otherwise 17:00 on the next working day (raised in the evening, a weekend, a bank holiday)."""
+    local = raised_at.astimezone(LONDON)
+    day = local.date()
+    if is_working_day(day) and local.time() < RESPONSE_BY:
+        return to_utc(day, RESPONSE_BY)
+    return to_utc(add_working_days(day, 1), RESPONSE_BY)
+
+
+def open_concerns(inspection: Inspection) -> list[Concern]:
+    """The open concerns, soonest due first: the dashboard's banner and the list's top."""
+    return list(
+        Concern.objects.filter(inspection=inspection)
+        .open()
+        .select_related("raised_by")
+        .order_by("response_due_at", "number")
+    )
+
+
+def _text(value: str, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidFields({field: f"Enter {label}"})
+    return value
+
+
+@transaction.atomic
+def log_concern(
+    inspection: Inspection,
+    *,
+    child_id: str,
+    text: str,
+    raised_by: Inspector | None = None,
+    raised_at: dt.datetime | None = None,
+    response_due_at: dt.datetime | None = None,
+    actor: Any = None,
+) -> Concern:
+    require_sees_concerns(actor, inspection)
+    errors: dict[str, str] = {}
+    child_id = (child_id or "").strip()
+    problem = child_id_problem(child_id)
+    if problem:
+        errors["child_id"] = problem
+    if not (text or "").strip():
+        errors["text"] = "Enter what the inspector is worried about"
+    if raised_by is not None and raised_by.inspection_id != inspection.pk:
+        errors["raised_by"] = "Choose an inspector of this inspection"
+    raised_at = raised_at or timezone.now()
+    due = response_due_at or default_response_due(raised_at)
+    if due < raised_at:
+        errors["response_due_at"] = "The response is due after the concern was raised"
+    if errors:
+        raise InvalidFields(errors)
+    # Lock the inspection's row: two concerns logged at once take C-n and C-n+1, never both C-n.
+    Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+    last = Concern.objects.filter(inspection=inspection).aggregate(n=Max("number"))["n"] or 0
+    return Concern.objects.create(
+        inspection=inspection,
+        number=last + 1,
+        child_id=child_id,
+        raised_by=raised_by,
+        raised_at=raised_at,
+        text=text.strip(),
+        response_due_at=due,
+    )
+
+
+def add_action(
+    concern: Concern,
+    *,
+    text: str,
+    owner: Person | None = None,
+    due_at: dt.datetime | None = None,
+    actor: Any = None,
+) -> ConcernAction:
+    require_sees_concerns(actor, concern.inspection)
+    if not concern.is_open:
+        raise DomainError(f"{concern.label} is closed: reopen it before adding actions.")
+    text = _text(text, "text", "the action")
+    if owner is not None and owner.inspection_id != concern.inspection_id:
+        raise InvalidFields({"owner": "Choose a person of this inspection"})
+    return ConcernAction.objects.create(concern=concern, text=text, owner=owner, due_at=due_at)
+
+
+def complete_action(
+    action: ConcernAction, *, actor: Any = None, at: dt.datetime | None = None
+) -> ConcernAction:
+    require_sees_concerns(actor, action.concern.inspection)
+    if action.done_at is None:
+        action.done_at = at or timezone.now()
+        action.save(update_fields=["done_at", "updated_at"])
+    return action
+
+
+def record_outcome(concern: Concern, *, outcome: str, actor: Any = None) -> Concern:
+    require_sees_concerns(actor, concern.inspection)
+    concern.outcome = _text(outcome, "outcome", "the outcome")
+    concern.save(update_fields=["outcome", "updated_at"])
+    return concern
+
+
+@transaction.atomic
+def close_concern(
+    concern: Concern,
+    *,
+    actor: Any = None,
+    outcome: str = "",
+    at: dt.datetime | None = None,
+) -> Concern:
+    """Closed with its outcome (given now or recorded before), by whom and when: it leaves
+    the dashboard."""
+    require_sees_concerns(actor, concern.inspection)
+    if not concern.is_open:
+        raise DomainError(f"{concern.label} is already closed.")
+    with batch():  # outcome and closing: one change
+        if outcome.strip():
+            concern.outcome = outcome.strip()
+        if not concern.outcome:
+            raise InvalidFields({"outcome": "Record the outcome before closing the concern"})
+        concern.status = ConcernStatus.CLOSED
+        concern.closed_at = at or timezone.now()
+        concern.closed_by = actor if getattr(actor, "is_authenticated", False) else None
+        concern.save()
+    return concern
