@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from annex_a.models import AnnexAList, FileCheck, Finding
+from annex_a.models import AnnexAList, ChildAllocation, FileCheck, Finding, FindingGroup
+from inspections.history_admin import ReadOnlyAdmin
 
 
 @admin.register(AnnexAList)
@@ -35,3 +36,21 @@ class FindingAdmin(admin.ModelAdmin):
     list_filter = ["kind", "severity", "list_number"]
     search_fields = ["child_id", "column", "message"]
     raw_id_fields = ["check_run"]
+
+
+@admin.register(FindingGroup)
+class FindingGroupAdmin(ReadOnlyAdmin):
+    """Written by the check; read here."""
+
+    list_display = ["check_run", "rank", "list_number", "column", "kind", "severity", "count"]
+    list_filter = ["severity", "kind"]
+    raw_id_fields = ["check_run"]
+
+
+@admin.register(ChildAllocation)
+class ChildAllocationAdmin(ReadOnlyAdmin):
+    """Replaced whole by each finished check; read here."""
+
+    list_display = ["child_id", "worker", "team", "list_number", "inspection"]
+    list_filter = ["inspection", "list_number"]
+    search_fields = ["child_id", "worker", "team"]

@@ -2,7 +2,16 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 
-APPS = ["inspections", "scheduling", "evidence", "annex_a", "calendars"]
+APPS = [
+    "inspections",
+    "scheduling",
+    "evidence",
+    "annex_a",
+    "calendars",
+    "desk",
+    "council",
+    "aftermath",
+]
 MODELS = [m for a in APPS for m in apps.get_app_config(a).get_models()]
 
 
