@@ -9,19 +9,15 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from desk.models import Concern, ConcernAction, ConcernStatus
+from desk.services.common import create_numbered, end_of_working_day
 from inspections.access import NotAllowed, sees_concerns
 from inspections.audit import batch
-from inspections.calendar import LONDON, add_working_days, is_working_day, to_utc
 from inspections.childids import child_id_problem
 from inspections.models import Inspection, Inspector, Person
 from inspections.services.errors import DomainError, InvalidFields
-
-# A concern is answered by the end of the working day it was raised.
-RESPONSE_BY = dt.time(17, 0)
 
 
 def require_sees_concerns(actor: Any, inspection: Inspection) -> None:
@@ -32,13 +28,8 @@ def require_sees_concerns(actor: Any, inspection: Inspection) -> None:
 
 
 def default_response_due(raised_at: dt.datetime) -> dt.datetime:
-    """17:00 London on the day raised if that is a working day and it is before 17:00;
-    otherwise 17:00 on the next working day (raised in the evening, a weekend, a bank holiday)."""
-    local = raised_at.astimezone(LONDON)
-    day = local.date()
-    if is_working_day(day) and local.time() < RESPONSE_BY:
-        return to_utc(day, RESPONSE_BY)
-    return to_utc(add_working_days(day, 1), RESPONSE_BY)
+    """A concern is answered by the end of the working day it was raised."""
+    return end_of_working_day(raised_at)
 
 
 def open_concerns(inspection: Inspection) -> list[Concern]:
@@ -85,12 +76,10 @@ def log_concern(
         errors["response_due_at"] = "The response is due after the concern was raised"
     if errors:
         raise InvalidFields(errors)
-    # Lock the inspection's row: two concerns logged at once take C-n and C-n+1, never both C-n.
-    Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
-    last = Concern.objects.filter(inspection=inspection).aggregate(n=Max("number"))["n"] or 0
-    return Concern.objects.create(
-        inspection=inspection,
-        number=last + 1,
+    # two concerns logged at once take C-n and C-n+1, never both C-n
+    return create_numbered(
+        Concern,
+        inspection,
         child_id=child_id,
         raised_by=raised_by,
         raised_at=raised_at,

@@ -11,29 +11,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from desk.models import DueKind, InformationRequest, LineOfEnquiry, RequestStatus
 from desk.models.requests import OPEN_REQUEST_STATUSES, InformationRequestQuerySet
+from desk.services.common import create_numbered, end_of_working_day
 from evidence.models import LibraryDocument
 from inspections import audit
 from inspections.access import can, person_for, require
-from inspections.calendar import LONDON, is_working_day, to_utc
 from inspections.childids import child_id_problem
 from inspections.models import Inspection, Inspector, Person, Role
 from inspections.services.errors import DomainError, InvalidFields
 from scheduling.models import Meeting
 
-# "By end of day": 17:00 London on the working day it was received.
-END_OF_DAY = dt.time(17, 0)
 WITHIN_24_HOURS = dt.timedelta(hours=24)
 # The dashboard shows a request among its risks from this long before it is due.
 RISK_WINDOW = dt.timedelta(hours=2)
 MAX_TEXT = 4000
 MAX_RESPONSE = 8000
-NUMBER_ATTEMPTS = 5
 
 
 def due_at_for(
@@ -47,13 +44,7 @@ def due_at_for(
     - before the meeting: the linked meeting's start (it must have one, and be placed).
     """
     if kind == DueKind.END_OF_DAY:
-        local = received_at.astimezone(LONDON)
-        day = local.date()
-        if not is_working_day(day) or local.time() >= END_OF_DAY:
-            day += dt.timedelta(days=1)
-            while not is_working_day(day):
-                day += dt.timedelta(days=1)
-        return to_utc(day, END_OF_DAY)
+        return end_of_working_day(received_at)
     if kind == DueKind.WITHIN_24_HOURS:
         return received_at + WITHIN_24_HOURS
     if kind == DueKind.BEFORE_MEETING:
@@ -260,23 +251,7 @@ def log_request(
 
 
 def _create_numbered(inspection: Inspection, **fields: Any) -> InformationRequest:
-    """The next number under a lock on the inspection's row (PostgreSQL), and again on the rare
-    clash the unique constraint catches (SQLite has no row locks)."""
-    for attempt in range(NUMBER_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
-                last = InformationRequest.objects.filter(inspection=inspection).aggregate(
-                    n=Max("number")
-                )["n"]
-                with audit.batch():
-                    return InformationRequest.objects.create(
-                        inspection=inspection, number=(last or 0) + 1, **fields
-                    )
-        except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS - 1:
-                raise DomainError("Too many requests logged at once: try again.") from None
-    raise AssertionError("unreachable")
+    return create_numbered(InformationRequest, inspection, **fields)
 
 
 # -- changing ---------------------------------------------------------------------------------
