@@ -52,13 +52,14 @@ lint: install
 	$(BIN)/lint-imports
 
 typecheck: install
-	$(BIN)/mypy config inspections scheduling evidence calendars annex_a council aftermath desk planner
+	$(BIN)/mypy config inspections scheduling evidence calendars annex_a council aftermath desk notify planner
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+# One test process per core (pytest-xdist): the suite is CPU-bound (solver, scenario loads).
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal
 
 check: lint typecheck migrations-check
 

@@ -1,7 +1,8 @@
 """Meetings of a published release (and task deadlines) -> iCalendar bytes (RFC 5545).
 
 Pure: no Django. The output is a function of the data alone (DTSTAMP is the release's publish
-time, never "now"), so the same release always gives the same bytes and the same ETag.
+time, never "now"), so the same release always gives the same bytes: calendars.publishing
+can key a built feed on its inputs alone. The lines are written by calendars.ics.
 
 Times are written in UTC ("Z"): no VTIMEZONE to get wrong, and the October clock change is
 handled once, where local wall-clock times were turned into UTC (inspections.calendar.to_utc).
@@ -18,8 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from icalendar import Calendar, Event, vDuration
-
+from calendars import ics
 from inspections.childids import hide_child_ids
 from scheduling.snapshots import Attendee, MeetingSnapshot, SnapshotMode, SnapshotStatus
 
@@ -217,24 +217,30 @@ def meeting_uid(meeting: MeetingSnapshot, scope: str = "") -> str:
     return f"{scope}.{meeting.uid}@{UID_DOMAIN}" if scope else f"{meeting.uid}@{UID_DOMAIN}"
 
 
-def meeting_event(meeting: MeetingSnapshot, info: FeedInfo, contact: str = "") -> Event:
-    event = Event()
-    event.add("uid", meeting_uid(meeting, info.uid_scope))
-    event.add("dtstamp", _utc(info.stamp))
-    event.add("sequence", meeting.sequence)
-    event.add("dtstart", _utc(meeting.start))
-    event.add("dtend", _utc(meeting.end))
-    event.add("summary", meeting.title)
-    event.add("status", STATUS[meeting.status])
+# Properties in the order icalendar wrote them (its canonical order, then by name), so the
+# bytes, and with them every subscriber's diff of one release against the last, stay as they were.
+def meeting_event(meeting: MeetingSnapshot, info: FeedInfo, contact: str = "") -> str:
+    """One VEVENT, as text ending CRLF."""
+    prop, text = ics.prop, ics.text
+    lines = [
+        prop("SUMMARY", text(meeting.title)),
+        prop("DTSTART", ics.utc(meeting.start)),
+        prop("DTEND", ics.utc(meeting.end)),
+        prop("DTSTAMP", ics.utc(info.stamp)),
+        prop("UID", text(meeting_uid(meeting, info.uid_scope))),
+        prop("SEQUENCE", str(int(meeting.sequence))),
+        prop("CATEGORIES", text(MODE_LABEL[meeting.mode])),
+        prop("DESCRIPTION", text(description(meeting, contact))),
+    ]
     where = location(meeting)
     if where:
-        event.add("location", where)
-    event.add("description", description(meeting, contact))
+        lines.append(prop("LOCATION", text(where)))
+    lines.append(prop("STATUS", STATUS[meeting.status]))
+    cancelled = meeting.status == SnapshotStatus.CANCELLED
+    lines.append(prop("TRANSP", "TRANSPARENT" if cancelled else "OPAQUE"))
     if meeting.teams_url:
-        event.add("url", meeting.teams_url)
-    event.add("categories", [MODE_LABEL[meeting.mode]])
-    event.add("transp", "TRANSPARENT" if meeting.status == SnapshotStatus.CANCELLED else "OPAQUE")
-    return event
+        lines.append(prop("URL", ics.raw(meeting.teams_url)))
+    return ics.component("VEVENT", lines)
 
 
 def _sequence_from(moment: dt.datetime | None) -> int:
@@ -244,45 +250,56 @@ def _sequence_from(moment: dt.datetime | None) -> int:
     return max(0, int((_utc(moment) - dt.datetime(2024, 1, 1, tzinfo=UTC)).total_seconds() // 60))
 
 
-def deadline_event(deadline: Deadline, info: FeedInfo) -> Event:
-    event = Event()
+def deadline_event(deadline: Deadline, info: FeedInfo) -> str:
+    """One VEVENT, as text ending CRLF."""
+    prop, text = ics.prop, ics.text
     scope = f"{info.uid_scope}." if info.uid_scope else ""
-    event.add("uid", f"{deadline.kind}.{scope}{deadline.key}@{UID_DOMAIN}")
-    event.add("dtstamp", _utc(info.stamp))
-    event.add("sequence", _sequence_from(deadline.updated_at))
     start = _utc(deadline.due_at)
-    event.add("dtstart", start)
-    event.add("dtend", start + DEADLINE_LENGTH)
     if deadline.kind == "task":
-        event.add("summary", f"{'Done: ' if deadline.done else 'Due: '}{deadline.title}")
+        summary = f"{'Done: ' if deadline.done else 'Due: '}{deadline.title}"
     else:
-        event.add("summary", deadline.title)
+        summary = deadline.title
     lines = [deadline.description] if deadline.description else []
     if deadline.owner:
         lines.append(f"Owner: {deadline.owner}")
-    event.add("description", "\n".join(lines) or deadline.title)
-    event.add("status", "CONFIRMED")
-    event.add("transp", "TRANSPARENT")
-    return event
+    return ics.component(
+        "VEVENT",
+        [
+            prop("SUMMARY", text(summary)),
+            prop("DTSTART", ics.utc(start)),
+            prop("DTEND", ics.utc(start + DEADLINE_LENGTH)),
+            prop("DTSTAMP", ics.utc(info.stamp)),
+            prop("UID", text(f"{deadline.kind}.{scope}{deadline.key}@{UID_DOMAIN}")),
+            prop("SEQUENCE", str(_sequence_from(deadline.updated_at))),
+            prop("DESCRIPTION", text("\n".join(lines) or deadline.title)),
+            prop("STATUS", "CONFIRMED"),
+            prop("TRANSP", "TRANSPARENT"),
+        ],
+    )
 
 
 # -- calendars ------------------------------------------------------------------------------
-def new_calendar(info: FeedInfo) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("name", info.name)
-    cal.add("x-wr-calname", info.name)
+def _calendar(info: FeedInfo, events: Iterable[str]) -> bytes:
+    # NAME and the X-WR- names go out unescaped, as icalendar wrote them (clients read them so).
+    head = [
+        "VERSION:2.0",
+        ics.prop("PRODID", ics.text(PRODID)),
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
     if info.description:
-        cal.add("description", info.description)
-        cal.add("x-wr-caldesc", info.description)
-    refresh = vDuration(REFRESH)
-    refresh.params["VALUE"] = "DURATION"
-    cal.add("refresh-interval", refresh)
-    cal.add("x-published-ttl", vDuration(REFRESH))
-    return cal
+        head.append(ics.prop("DESCRIPTION", ics.text(info.description)))
+        head.append(ics.prop("X-WR-CALDESC", ics.raw(info.description)))
+    refresh = ics.duration(REFRESH)
+    head += [
+        ics.prop("NAME", ics.raw(info.name)),
+        ics.prop("X-WR-CALNAME", ics.raw(info.name)),
+        ics.prop("REFRESH-INTERVAL;VALUE=DURATION", refresh),
+        ics.prop("X-PUBLISHED-TTL", refresh),
+    ]
+    crlf = ics.CRLF
+    body = f"BEGIN:VCALENDAR{crlf}{crlf.join(head)}{crlf}{''.join(events)}END:VCALENDAR{crlf}"
+    return body.encode()
 
 
 def _ordered(meetings: Iterable[MeetingSnapshot]) -> list[MeetingSnapshot]:
@@ -297,15 +314,11 @@ def meetings_feed(
 ) -> bytes:
     """One calendar of the meetings `include` selects (all of them when None), as `audience`
     may read them."""
-    cal = new_calendar(info)
     shown = redactor(audience, (c for m in meetings for c in m.child_ids))
-    for meeting in _ordered(m for m in meetings if include is None or include(m)):
-        cal.add_component(meeting_event(shown(meeting), info, audience.contact))
-    return cal.to_ical()
+    chosen = _ordered(m for m in meetings if include is None or include(m))
+    return _calendar(info, (meeting_event(shown(m), info, audience.contact) for m in chosen))
 
 
 def deadlines_feed(deadlines: Sequence[Deadline], info: FeedInfo) -> bytes:
-    cal = new_calendar(info)
-    for deadline in sorted(deadlines, key=lambda d: (d.due_at, d.key)):
-        cal.add_component(deadline_event(deadline, info))
-    return cal.to_ical()
+    ordered = sorted(deadlines, key=lambda d: (d.due_at, d.key))
+    return _calendar(info, (deadline_event(d, info) for d in ordered))

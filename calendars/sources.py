@@ -11,8 +11,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Max
+from django.db.models import Count, Max, Model, OuterRef, QuerySet, Subquery
 
 from calendars.feeds import Deadline, room_key, slug, venue_key
 from calendars.models import FeedKind
@@ -30,7 +31,7 @@ from inspections.models import (
     TaskStatus,
 )
 from scheduling import releases
-from scheduling.models import MeetingType, Room, Venue
+from scheduling.models import Meeting, MeetingType, Release, Room, Venue
 from scheduling.snapshots import MeetingSnapshot
 from scheduling.visibility import child_ids_of
 
@@ -39,6 +40,7 @@ from scheduling.visibility import child_ids_of
 class ReleaseInfo:
     number: int
     published_at: dt.datetime
+    id: int | None = None  # the Release row: a republished number is still a new release
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def latest_release(inspection: Inspection) -> ReleaseInfo | None:
     release = releases.latest_release(inspection)
     if release is None:
         return None
-    return ReleaseInfo(number=release.number, published_at=release.published_at)
+    return ReleaseInfo(number=release.number, published_at=release.published_at, id=release.pk)
 
 
 def published_meetings(inspection: Inspection) -> list[MeetingSnapshot]:
@@ -136,6 +138,66 @@ def requests_changed_at(inspection: Inspection) -> dt.datetime | None:
     return rows.aggregate(at=Max("updated_at"))["at"]
 
 
+@dataclass(frozen=True)
+class DeadlinesState:
+    """What the deadlines feed is a function of, read without building it."""
+
+    last_modified: dt.datetime  # the feed's Last-Modified and every event's DTSTAMP
+    marks: tuple[object, ...]  # changes whenever anything the feed shows may have changed
+
+
+def _per_inspection(rows: QuerySet[Any], value: Any) -> Subquery:
+    return Subquery(
+        rows.filter(inspection=OuterRef("pk"))
+        .order_by()
+        .values("inspection")
+        .annotate(v=value)
+        .values("v")[:1]
+    )
+
+
+def _last_history_id(model: type[Model]) -> Subquery:
+    # Every write path keeps a history row (inspections.audit), and history ids only grow: the
+    # latest id moves on with each change, even two in the same instant (a frozen test clock).
+    history = model.history.model._default_manager.all()  # type: ignore[attr-defined]
+    return _per_inspection(history, Max("history_id"))
+
+
+def deadlines_state(inspection: Inspection) -> DeadlinesState:
+    """One query: the latest change to the tasks and requests (the feed's Last-Modified, as
+    before: the latest task or open request edit, the inspection's when there is none, and any
+    request's, since a request sent leaves the feed) and the latest change to whatever else the
+    feed reads: owners' and inspectors' names, and, while a request is open, every place a
+    child ID its text may name comes from (the timetable, releases, audits, deep dives)."""
+    tasks = Task.objects.all()
+    requests = InformationRequest.objects.all()
+    latest = {
+        "tasks_at": _per_inspection(tasks, Max("updated_at")),
+        "tasks_n": _per_inspection(tasks, Count("pk")),
+        "requests_at": _per_inspection(requests, Max("updated_at")),
+        "requests_n": _per_inspection(requests, Count("pk")),
+        "open_at": _per_inspection(requests.open(), Max("updated_at")),
+        "open_n": _per_inspection(requests.open(), Count("pk")),
+        "tasks_h": _last_history_id(Task),
+        "requests_h": _last_history_id(InformationRequest),
+        "people_h": _last_history_id(Person),
+        "inspectors_h": _last_history_id(Inspector),
+        "meetings_h": _last_history_id(Meeting),
+        "audits_h": _last_history_id(Audit),
+        "deep_dives_h": _last_history_id(DeepDive),
+        "release_id": _per_inspection(Release.objects.all(), Max("pk")),
+    }
+    row = Inspection.objects.filter(pk=inspection.pk).annotate(**latest).values(*latest).get()
+    stamps = [at for at in (row["tasks_at"], row["open_at"]) if at] or [inspection.updated_at]
+    stamps += [at for at in [row["requests_at"]] if at]
+    names = ("tasks_at", "tasks_n", "requests_at", "requests_n", "open_at", "open_n")
+    marks: list[object] = [row[k] for k in names]
+    marks += [row[k] for k in ("tasks_h", "requests_h", "people_h", "inspectors_h")]
+    if row["open_n"]:  # the child IDs hidden in open requests' text
+        marks += [row[k] for k in ("meetings_h", "audits_h", "deep_dives_h", "release_id")]
+    return DeadlinesState(last_modified=max(stamps), marks=tuple(marks))
+
+
 def contact(inspection: Inspection) -> str:
     """Whom building staff call about a booking: the inspection coordinator (else the first of
     the project team), by name, phone and email. Never anyone's child data."""
@@ -154,6 +216,43 @@ def _is_team_manager(person: Person) -> bool:
     return bool(person.team) and "manager" in person.job_title.lower()
 
 
+@dataclass(frozen=True)
+class PersonScope:
+    """What decides which child IDs a person's feed may carry, besides the release itself."""
+
+    case_types: frozenset[str]  # meeting types whose attendees are a child's workers
+    mine: frozenset[str]  # the person's ref and, for a team manager, their team's refs
+
+
+def person_scope(inspection: Inspection, ref: str) -> PersonScope:
+    """A person's scope, read in two or three small queries (no meetings): the feed cache keys
+    a person's feed on it, so a change of team or job title gives them a new feed."""
+    case_types = frozenset(
+        MeetingType.objects.filter(counts_as_case=True).values_list("key", flat=True)
+    )
+    me = Person.objects.filter(inspection=inspection, ref=ref).first()
+    if me is None:
+        return PersonScope(case_types, frozenset())
+    mine = {ref}
+    if _is_team_manager(me):
+        mine |= set(
+            Person.objects.filter(inspection=inspection, team=me.team).values_list("ref", flat=True)
+        )
+    return PersonScope(case_types, frozenset(mine))
+
+
+def child_ids_in_scope(scope: PersonScope, meetings: Iterable[MeetingSnapshot]) -> frozenset[str]:
+    """The child IDs of `meetings` the person of `scope` works with (see child_ids_known_to)."""
+    workers: dict[str, set[str]] = defaultdict(set)  # child ID -> workers' refs
+    for m in meetings:
+        if m.meeting_type in scope.case_types:
+            for a in m.attendees:
+                if a.kind == FeedKind.PERSON:
+                    for child in m.child_ids:
+                        workers[child].add(a.ref)
+    return frozenset(child for child, refs in workers.items() if refs & scope.mine)
+
+
 def child_ids_known_to(
     inspection: Inspection, ref: str, meetings: Iterable[MeetingSnapshot]
 ) -> frozenset[str]:
@@ -164,23 +263,7 @@ def child_ids_known_to(
     type that counts as a case: case discussions and visits, where inspectors meet the
     allocated worker), in the same release the feed shows.
     """
-    case_types = set(MeetingType.objects.filter(counts_as_case=True).values_list("key", flat=True))
-    workers: dict[str, set[str]] = defaultdict(set)  # child ID -> workers' refs
-    for m in meetings:
-        if m.meeting_type in case_types:
-            for a in m.attendees:
-                if a.kind == FeedKind.PERSON:
-                    for child in m.child_ids:
-                        workers[child].add(a.ref)
-    me = Person.objects.filter(inspection=inspection, ref=ref).first()
-    if me is None:
-        return frozenset()
-    mine = {ref}
-    if _is_team_manager(me):
-        mine |= set(
-            Person.objects.filter(inspection=inspection, team=me.team).values_list("ref", flat=True)
-        )
-    return frozenset(child for child, refs in workers.items() if refs & mine)
+    return child_ids_in_scope(person_scope(inspection, ref), meetings)
 
 
 def rooms_and_venues(

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from calendars.views import feeds, pages
+from calendars.views import lead_timetable as lead
 
 app_name = "calendars"
 urlpatterns = [
@@ -18,4 +19,5 @@ urlpatterns = [
     path("inspections/<slug:slug>/calendar/rooms/<slug:key>/", pages.room, name="room"),
     path("inspections/<slug:slug>/calendar/venues/<slug:key>/", pages.venue, name="venue"),
     path("inspections/<slug:slug>/calendar/people/<str:ref>/", pages.person, name="person"),
+    path("inspections/<slug:slug>/calendar/lead-timetable/", lead.page, name="lead-timetable"),
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "council",
     "aftermath",
     "desk",
+    "notify",
     "planner",
 ]
 
@@ -114,7 +115,9 @@ else:
 
 # django-q2: the ORM broker unless Redis is configured.
 Q_CLUSTER: dict[str, object] = {
-    "name": "ilacs",
+    # The queue's name on the broker: two deployments (or two test processes) sharing one Redis
+    # must not take each other's jobs.
+    "name": env_str("Q_NAME") or "ilacs",
     "workers": env_int("Q_WORKERS", 2),
     "timeout": env_int("Q_TIMEOUT", 300),
     "retry": env_int("Q_RETRY", 360),
@@ -163,8 +166,16 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page, never from the cookie
 
+# E-mail (the morning digests, password resets): printed to the console unless a mail server
+# is set, so `make demo` needs none. EMAIL_BACKEND overrides the choice (README, Email).
 # Password reset e-mails need a mail server: without one the reset pages are not there at all.
 EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds: a hung server fails the send, to retry
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
@@ -244,9 +255,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 
 SEEDS_DIR = BASE_DIR / "seeds"
-
-# Timetabling: the most case meetings one inspector takes in a day (KITs do not count).
-SCHEDULING_MAX_CASE_MEETINGS_PER_DAY = env_int("SCHEDULING_MAX_CASE_MEETINGS_PER_DAY", 4)
 
 # Production: HTTPS only, behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 if not DEBUG:

@@ -8,9 +8,15 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
 from config.settings import *  # noqa: E402,F403
-from config.settings import DATABASES, Q_CLUSTER  # noqa: E402
+from config.settings import CACHES, DATABASES, Q_CLUSTER  # noqa: E402
 
 Q_CLUSTER["sync"] = True
+# `make test` runs the suite in parallel processes (pytest-xdist); on a shared Redis each one
+# keeps its own job queue (the real-worker tests' qcluster is given the same name) and cache keys.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER:
+    Q_CLUSTER["name"] = f"ilacs-{_XDIST_WORKER}"
+    CACHES["default"]["KEY_PREFIX"] = _XDIST_WORKER
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

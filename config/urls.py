@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("annex_a.urls")),
     path("", include("aftermath.urls")),
     path("", include("desk.urls")),
+    path("", include("notify.urls")),
     path("", include("council.urls")),
     path("", include("inspections.urls")),
     path("", include("planner.urls")),

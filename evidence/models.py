@@ -122,6 +122,14 @@ class Audit(models.Model):
     loop_closed = models.BooleanField(
         default=False, help_text="Closing-the-loop actions done after the audit."
     )
+    auditor = models.ForeignKey(
+        "inspections.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audits_done",
+        help_text="Who did the audit: invited to the child's case discussion (report 7.82).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -199,9 +207,21 @@ class PackPart(models.TextChoices):
     PLAN = "plan", "Plan"
     CHRONOLOGY = "chronology", "Chronology"
     SUPERVISION = "supervision", "Supervision record"
+    AUDIT_FORM = "audit_form", "Audit form"
+    MODERATION = "moderation", "Moderation record"
+    CLOSING_THE_LOOP = "closing_the_loop", "Closing-the-loop evidence"
 
 
 PART_ORDER = [PackPart.ASSESSMENT, PackPart.PLAN, PackPart.CHRONOLOGY, PackPart.SUPERVISION]
+# A child chosen from the audit list: inspectors test the audit itself, so its pack also
+# carries the audit, its moderation and the closing-the-loop evidence (report 7.53, 7.82).
+AUDIT_PART_ORDER = [PackPart.AUDIT_FORM, PackPart.MODERATION, PackPart.CLOSING_THE_LOOP]
+
+
+def pack_parts(deep_dive: DeepDive) -> list[PackPart]:
+    """The one rule for what a child's pack holds: the four case-record documents (7.84),
+    and the audit's three when the child was chosen through an audit."""
+    return PART_ORDER + (AUDIT_PART_ORDER if deep_dive.audit_id is not None else [])
 
 
 class CasePackPartQuerySet(models.QuerySet["CasePackPart"]):
@@ -219,7 +239,7 @@ class CasePackPartQuerySet(models.QuerySet["CasePackPart"]):
 
 
 class CasePackPart(models.Model):
-    """One of the four case-record documents for a deep-dive child (report 7.84), due day 4."""
+    """One document of a deep-dive child's pack (pack_parts: report 7.84, 7.53), due day 4."""
 
     deep_dive = models.ForeignKey(DeepDive, on_delete=models.CASCADE, related_name="parts")
     part = models.CharField(max_length=16, choices=PackPart.choices)

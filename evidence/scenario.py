@@ -17,13 +17,13 @@ from simple_history.utils import bulk_create_with_history
 
 from evidence.models import (
     MAX_DEEP_DIVES,
-    PART_ORDER,
     Audit,
     CasePackPart,
     DeepDive,
     DocumentStatus,
     LibraryDocument,
     PlanType,
+    pack_parts,
 )
 from evidence.services.audits import audit_ref, period_start, write_audits
 from evidence.services.library import document_ref
@@ -38,7 +38,7 @@ def load_scenario_evidence(inspection: Inspection, ctx: Any) -> str | None:
     rng = ctx.rng("evidence")
     people = {p.ref: p for p in inspection.people.all()}
     documents = _load_library(inspection, ctx, rng, people)
-    audits = _load_audits(inspection, ctx, rng)
+    audits = _load_audits(inspection, ctx, rng, people)
     deep_dives = _load_deep_dives(inspection, ctx, rng, people)
     return f"evidence: {documents} library documents, {audits} audits, {deep_dives} deep dives"
 
@@ -147,8 +147,14 @@ def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _load_audits(inspection: Inspection, ctx: Any, rng: random.Random) -> int:
+def _load_audits(
+    inspection: Inspection, ctx: Any, rng: random.Random, people: dict[str, Person]
+) -> int:
     spec = ctx.read_toml("audits.toml")["audits"]
+    # who did each audit, in turn (no draw from rng, so the other draws stay as they were)
+    auditors = cycle(
+        [_person(people, r, "audits.toml") for r in spec.get("auditors", [])] or [None]
+    )
     deep_dive_children = [d["child_id"] for d in ctx.data.get("deep_dives", [])]
     others = spec["count"] - len(deep_dive_children) - spec["repeat_children"]
     low, high = spec["child_numbers"]
@@ -180,6 +186,7 @@ def _load_audits(inspection: Inspection, ctx: Any, rng: random.Random) -> int:
             "judgement": _weighted(rng, spec["judgements"]),
             "moderated": rng.random() < spec["moderated"],
             "loop_closed": rng.random() < spec["loop_closed"],
+            "auditor": next(auditors),
         }
     # The scenario owns its audit list: drop audits a moved day one left behind.
     Audit.objects.for_inspection(inspection).exclude(ref__in=list(parsed)).delete()
@@ -219,7 +226,7 @@ def _load_deep_dives(
                 "chosen_at": chosen_at,
             },
         )
-        for position, part in enumerate(PART_ORDER):
+        for position, part in enumerate(pack_parts(deep_dive)):
             collated = rng.random() < spec["collated"]
             qa = collated and rng.random() < spec["quality_assured"]
             collated_at = chosen_at + dt.timedelta(minutes=rng.randint(10, 80))

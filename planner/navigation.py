@@ -36,6 +36,8 @@ RESTRICTED: list[tuple[str, str, tuple[str, ...], Role]] = [
     # the navigation knows only the role, and asks no query)
     ("KITs", "desk:kits", ("kits", "feedback"), Role.PROJECT_TEAM),
     ("Case tracking", "desk:tracking", ("tracking",), Role.PROJECT_TEAM),
+    # what the planner emailed, and the sends that failed (notify)
+    ("Messages", "notify:messages", ("messages",), Role.PROJECT_TEAM),
     ("History", "planner:history", ("history",), Role.COORDINATOR),
 ]
 # Only for those who see concerns about a child (inspections.access.sees_concerns).

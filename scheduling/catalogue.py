@@ -28,6 +28,8 @@ _FIELDS = {
     "preferred_time",
     "frequency",
     "counts_as_case",
+    "reading_minutes",
+    "write_up_minutes",
     "equipment",
     "what_to_bring",
 }
@@ -76,5 +78,7 @@ def load_meeting_types(path: Path | None = None) -> int:
         values.setdefault("latest", dt.time(17, 30))
         values.setdefault("fixed_time", None)
         values.setdefault("preferred_time", None)
+        values.setdefault("reading_minutes", 0)
+        values.setdefault("write_up_minutes", 0)
         MeetingType.objects.update_or_create(key=spec["key"], defaults=values)
     return len(data.get("types", []))

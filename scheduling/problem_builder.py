@@ -2,7 +2,9 @@
 
 Working windows are Europe/London wall times turned into UTC per date, so a plan across the
 October clock change keeps 08:30 at 08:30. Absences are cut out of availability; confirmed
-meetings are locked; current draft placements become hints.
+meetings are locked; current draft placements become hints. Each inspector's case cap, lunch
+waiver and on-site days (team time) come from their row; meeting types give the reading and
+write-up buffers; the inspectors' base room is never a candidate room.
 """
 
 from __future__ import annotations
@@ -10,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from django.conf import settings
 
 from inspections.calendar import to_utc
 from inspections.models import Inspection, InspectorRole
@@ -31,13 +31,15 @@ DAY_END = dt.time(17, 30)
 # Inspectors and people can be booked into the evening only by meeting types whose own window
 # reaches it (the evening visit): every other type's window stops at 17:30.
 EVENING_END = dt.time(21, 0)
+# The inspectors' protected team time closes each on-site working day.
+TEAM_TIME_MINUTES = 45
 # A span nobody can use: the solver reads an empty availability as "unrestricted".
 NEVER = (sp.Span(-2, -1),)
 POOL_ROLES = (InspectorRole.LEAD, InspectorRole.TEAM)
 
 
-def max_case_meetings() -> int:
-    return int(settings.SCHEDULING_MAX_CASE_MEETINGS_PER_DAY)
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
 
 
 def room_id(pk: int) -> str:
@@ -118,7 +120,6 @@ def build(
 
     inspectors_qs = list(inspection.inspectors.all())
     first_onsite = min((d for i in inspectors_qs for d in i.onsite_days), default=None)
-    limit = max_case_meetings()
     inspectors = []
     for insp in inspectors_qs:
         onsite = set(insp.onsite_days)
@@ -132,7 +133,15 @@ def build(
                 spans.append(sp.Span(at(n, DAY_START), at(n, DAY_END)))
         spans = _subtract(spans, holes.get(("i", insp.pk), []))
         inspectors.append(
-            sp.Inspector(insp.ref, insp.full_name, insp.role, tuple(spans) or NEVER, limit)
+            sp.Inspector(
+                insp.ref,
+                insp.full_name,
+                insp.role,
+                tuple(spans) or NEVER,
+                max_case_meetings_per_day=insp.max_case_meetings_per_day,
+                onsite_days=frozenset(onsite),
+                lunch_waived=insp.lunch_waived,
+            )
         )
     pool = tuple(i.ref for i in inspectors_qs if i.role in POOL_ROLES)
     lead = next((i.ref for i in inspectors_qs if i.is_lead), None)
@@ -154,6 +163,7 @@ def build(
             r.capacity,
             frozenset(r.equipment),
             tuple(sp.Span(at(n, r.opens), at(n, r.closes)) for n in dates) or NEVER,
+            inspectors_base=r.inspectors_base,
         )
         for r in rooms_qs
     )
@@ -199,7 +209,8 @@ def build(
             candidates = tuple(
                 r.id
                 for r in sorted(rooms, key=lambda r: (r.capacity, r.id))
-                if r.capacity >= size
+                if not r.inspectors_base  # the inspectors' own: never a meeting's room
+                and r.capacity >= size
                 and equipment <= r.equipment
                 and (venue is None or r.venue == venue)
             )
@@ -224,6 +235,8 @@ def build(
                 fixed_start=fixed,
                 preferred_start=preferred,
                 counts_as_case=m.meeting_type.counts_as_case,
+                buffer_before=m.meeting_type.reading_minutes,
+                buffer_after=m.meeting_type.write_up_minutes,
                 before=before.get(mid, ()),
                 locked=locked,
                 hint=current if draft and locked is None else None,
@@ -240,7 +253,8 @@ def build(
         rooms=rooms,
         venues=venues,
         travel=travel,
-        rules=sp.Rules(max_case_meetings_per_day=limit),
+        # each inspector's own case cap and lunch setting are on their sp.Inspector
+        rules=sp.Rules(team_time=(_minutes(DAY_END) - TEAM_TIME_MINUTES, _minutes(DAY_END))),
     )
     return built
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.text import slugify
@@ -36,8 +37,15 @@ SCENARIO_NOTE = "[scenario] "
 USER_REF_PREFIX = "user-"  # meetings people add in the app; scenario reloads leave them alone
 DEEP_DIVE_PREFIX = "case-"  # the 12 deep-dive case discussions (7.82)
 
+# Who a case discussion about a child invites, given the child ID and the allocated worker:
+# the rule lives above this app (evidence.services.invitees: the auditor comes from the
+# audit list), so the planner passes it in.
+Invitees = Callable[[Inspection, str, Person], list[Person]]
 
-def load_scenario_meetings(inspection: Inspection, ctx: ScenarioContext) -> str | None:
+
+def load_scenario_meetings(
+    inspection: Inspection, ctx: ScenarioContext, *, case_invitees: Invitees | None = None
+) -> str | None:
     load_meeting_types()
     try:
         venue_data = ctx.read_toml("venues.toml")
@@ -51,6 +59,8 @@ def load_scenario_meetings(inspection: Inspection, ctx: ScenarioContext) -> str 
     lock_schedule(inspection.pk)
     venues, rooms = _load_venues(inspection, venue_data)
     specs = _meeting_specs(inspection, ctx, meeting_data)
+    if case_invitees is not None:
+        _invite_to_case_discussions(inspection, specs, case_invitees)
     builder = _MeetingWriter(inspection, venues, meeting_data.get("teams_url", ""))
     written = {spec["ref"]: builder.write(spec) for spec in specs}
     for spec in specs:
@@ -97,6 +107,7 @@ def _load_venues(inspection: Inspection, data: dict[str, Any]) -> tuple[dict[str
                     "name": room["name"],
                     "capacity": room["capacity"],
                     "equipment": list(room.get("equipment", [])),
+                    "inspectors_base": bool(room.get("inspectors_base", False)),
                 },
             )
             rooms += 1
@@ -184,7 +195,7 @@ def _meeting_specs(
                 "ref": f"{DEEP_DIVE_PREFIX}{dive['child_id']}",
                 "type": "case_discussion",
                 "title": f"Case discussion: child {dive['child_id']}",
-                "purpose": f"Deep dive ({dive.get('plan', '').replace('_', ' ')} plan) with the allocated worker.",
+                "purpose": f"Deep dive ({dive.get('plan', '').replace('_', ' ')} plan) with the allocated worker, team manager and auditor.",
                 "attendees": [worker],
                 "child_ids": [dive["child_id"]],
                 "venue": bases.get(team_of.get(worker, "")),
@@ -245,6 +256,22 @@ def _meeting_specs(
         spec.setdefault("days", onsite)
     specs.extend(_debrief_specs(data, specs, team_of, bases))
     return specs
+
+
+def _invite_to_case_discussions(
+    inspection: Inspection, specs: list[dict[str, Any]], invitees: Invitees
+) -> None:
+    """Each case discussion about one child invites whom the rule says (its worker first,
+    as the debriefs expect), not the worker alone."""
+    people = {p.ref: p for p in Person.objects.filter(inspection=inspection)}
+    for spec in specs:
+        if spec["type"] != "case_discussion" or len(spec.get("child_ids", [])) != 1:
+            continue
+        worker = people.get(spec["attendees"][0]) if spec.get("attendees") else None
+        if worker is None:
+            continue
+        refs = [p.ref for p in invitees(inspection, spec["child_ids"][0], worker)]
+        spec["attendees"] = refs + [r for r in spec["attendees"] if r not in refs]
 
 
 def _debrief_specs(

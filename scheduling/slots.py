@@ -62,6 +62,7 @@ class NewCase:
     days: tuple[int, ...]
     inspector: Inspector | None = None
     manager: Person | None = None
+    auditor: Person | None = None  # the child's auditor, for a child on the audit list
     leader: Person | None = None  # the senior leader's debrief after it; None: no debrief
     mode: str = ""  # "" takes the meeting type's
 
@@ -167,7 +168,9 @@ def _case_meeting(
     pool = (
         tuple(i.ref for i in inspection.inspectors.all() if i.role in POOL_ROLES) if needed else ()
     )
-    attendees = tuple(sorted({p.ref for p in (new.worker, new.manager) if p is not None}))
+    attendees = tuple(
+        sorted({p.ref for p in (new.worker, new.manager, new.auditor) if p is not None})
+    )
     size = len(attendees) + len(named) + needed
     venue_ref = venue.ref if venue is not None and mode != Mode.TEAMS else None
     rooms: tuple[str, ...] = ()
@@ -175,7 +178,8 @@ def _case_meeting(
         rooms = tuple(
             r.id
             for r in sorted(built.problem.rooms, key=lambda r: (r.capacity, r.id))
-            if r.capacity >= size
+            if not r.inspectors_base  # the inspectors' own room is never a meeting's
+            and r.capacity >= size
             and frozenset(mtype.equipment) <= r.equipment
             and (venue_ref is None or r.venue == venue_ref)
         )
@@ -195,6 +199,8 @@ def _case_meeting(
         rooms=rooms,
         venue=venue_ref,
         counts_as_case=mtype.counts_as_case,
+        buffer_before=mtype.reading_minutes,  # the inspector reads the record first
+        buffer_after=mtype.write_up_minutes,
     )
 
 
@@ -402,7 +408,9 @@ def book_slot(
     case_type = MeetingType.objects.get(key=CASE_TYPE)
     mode = new.mode or case_type.mode
     venue = _venue_for(inspection, new.worker) if mode != Mode.TEAMS else None
-    attendees = tuple(p for p in (new.worker, new.manager) if p is not None)
+    attendees = tuple(
+        dict.fromkeys(p for p in (new.worker, new.manager, new.auditor) if p is not None)
+    )
     case = add_meeting(
         inspection,
         NewMeeting(

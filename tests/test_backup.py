@@ -38,6 +38,7 @@ PROJECT_APPS = (
     "council",
     "aftermath",
     "planner",
+    "notify",
 )
 # A council's own records outlive any one inspection: not in an inspection's archive.
 COUNCIL_WIDE = {

@@ -33,12 +33,12 @@ def test_audits_and_deep_dives_progress(scenario):
     assert (chosen.label, chosen.risk) == ("12 of up to 12 children chosen", "")
 
 
-def test_case_pack_progress_counts_the_48_documents(scenario):
+def test_case_pack_progress_counts_the_84_documents(scenario):
     parts = CasePackPart.objects.filter(deep_dive__inspection=scenario)
     not_qa = parts.filter(qa_at__isnull=True).count()
     not_collated = parts.filter(collated_at__isnull=True).count()
     p = progress.case_packs(scenario)
-    assert (p.done, p.total, p.label) == (0, 48, "0 of 48 case-record documents uploaded")
+    assert (p.done, p.total, p.label) == (0, 84, "0 of 84 case-record documents uploaded")
     assert p.risk == (
         f"case packs: {not_qa} documents not yet quality-assured ({not_collated} not yet collated)"
     )
@@ -46,7 +46,7 @@ def test_case_pack_progress_counts_the_48_documents(scenario):
         collated_at=dt.datetime(2025, 6, 18, 9, tzinfo=dt.UTC),
         qa_at=dt.datetime(2025, 6, 18, 10, tzinfo=dt.UTC),
     )
-    assert progress.case_packs(scenario).risk == "case packs: 48 documents not yet uploaded"
+    assert progress.case_packs(scenario).risk == "case packs: 84 documents not yet uploaded"
     parts.update(uploaded_at=dt.datetime(2025, 6, 19, 10, tzinfo=dt.UTC))
     assert progress.case_packs(scenario).risk == ""
 

@@ -42,7 +42,7 @@ def test_the_library_spans_realistic_categories_with_owners(scenario):
     assert documents.filter(status="uploaded").count() == 287
 
 
-def test_the_deep_dive_children_are_the_scenarios_with_an_audit_and_a_four_part_pack(scenario):
+def test_the_deep_dive_children_are_the_scenarios_with_an_audit_and_a_seven_part_pack(scenario):
     spec = {d["child_id"]: d for d in _deep_dive_spec()}
     chosen = DeepDive.objects.filter(inspection=scenario).select_related("audit", "worker")
     assert {d.child_id for d in chosen} == set(spec)
@@ -51,7 +51,16 @@ def test_the_deep_dive_children_are_the_scenarios_with_an_audit_and_a_four_part_
         assert deep_dive.worker.ref == spec[deep_dive.child_id]["worker"]
         assert deep_dive.plan_type == spec[deep_dive.child_id]["plan"]
         parts = list(CasePackPart.objects.filter(deep_dive=deep_dive).order_by("position"))
-        assert [p.part for p in parts] == ["assessment", "plan", "chronology", "supervision"]
+        # the four case-record documents and the audit's three (issue 13)
+        assert [p.part for p in parts] == [
+            "assessment",
+            "plan",
+            "chronology",
+            "supervision",
+            "audit_form",
+            "moderation",
+            "closing_the_loop",
+        ]
 
 
 def test_audits_are_child_ids_in_the_six_months_before_day_one_mostly_good(scenario):
@@ -94,4 +103,4 @@ def test_moving_day_one_keeps_199_audits_in_the_new_period_and_12_children(scena
     assert audits.count() == 199
     assert all(period_start(scenario) <= a.audit_date < scenario.day_one for a in audits)
     assert DeepDive.objects.filter(inspection=scenario).count() == 12
-    assert CasePackPart.objects.filter(deep_dive__inspection=scenario).count() == 48
+    assert CasePackPart.objects.filter(deep_dive__inspection=scenario).count() == 84

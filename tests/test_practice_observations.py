@@ -245,7 +245,8 @@ def test_the_planner_keeps_it_at_its_fixed_time_with_an_inspector(inspection):
         strategy,
         Proposal(to_utc(DAY_7, dt.time(14)), None, tuple(strategy.assigned_inspectors.all())),
     )
-    assert [v.rule for v in moved] == ["window", "fixed_start"]
+    # (whatever else the plan has at 14:00 may clash too: the time rules come first)
+    assert [v.rule for v in moved][:2] == ["window", "fixed_start"]
     # a fresh plan with another seed still cannot move them
     plan(inspection, **{**BUDGET, "seed": 7}, fresh=True)
     assert Meeting.objects.get(pk=strategy.pk).start == to_utc(DAY_7, dt.time(11, 15))

@@ -113,7 +113,7 @@ def test_only_a_coordinator_may_unchoose_a_deep_dive_child(scenario, member):
     path = f"/inspections/{scenario.slug}/deep-dives/{deep_dive.pk}/unchoose/"
     _, project_team = member(scenario, Role.PROJECT_TEAM)
     assert project_team.post(path).status_code == 403
-    assert CasePackPart.objects.filter(deep_dive=deep_dive).count() == 4
+    assert CasePackPart.objects.filter(deep_dive=deep_dive).count() == 7
     _, coordinator = member(scenario, Role.COORDINATOR)
     assert coordinator.post(path).status_code == 302
     assert not DeepDive.objects.filter(pk=deep_dive.pk).exists()

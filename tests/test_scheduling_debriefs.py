@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from evidence.models import DeepDive
 from inspections.models import PersonKind
 from scheduling.models import Meeting, MeetingStatus
 from scheduling.problem_builder import build
@@ -33,8 +34,10 @@ def test_each_deep_dive_has_a_council_only_debrief_with_its_worker(scenario):
         assert case.ref.startswith("case-") and case.meeting_type.key == "case_discussion"
         assert d.inspector_rule == "none" and not d.required_inspectors.exists()
         refs = {p.ref for p in d.attendees.all()}
-        worker = {p.ref for p in case.attendees.all()}
-        assert worker <= refs and len(refs & LEADERS) == 1
+        # the case discussion's worker (its team manager and auditor are not debriefed here)
+        worker = DeepDive.objects.get(inspection=scenario, child_id=case.child_ids[0]).worker.ref
+        assert worker in {p.ref for p in case.attendees.all()}
+        assert refs - LEADERS == {worker} and len(refs & LEADERS) == 1
         assert all(
             p.kind in (PersonKind.PRACTITIONER, PersonKind.SENIOR_LEADER) for p in d.attendees.all()
         )

@@ -141,9 +141,10 @@ def test_room_without_the_kit_is_refused(small):
 
 def test_travel_between_venues_must_fit(small):
     place(meeting(small, "a", attendees=[small.sam]), at(10), small.big, [small.team])
-    # Ludlow is 50 minutes from Shrewsbury; 11:15 leaves only 15.
+    # Ludlow is 50 minutes from Shrewsbury; at 12:00 only 15 are left between the write-up
+    # after "a" (to 11:15) and the reading before "b" (from 11:30).
     rules, messages = refused(
-        meeting(small, "b", attendees=[small.jo]), at(11, 15), small.teme, [small.team]
+        meeting(small, "b", attendees=[small.jo]), at(12), small.teme, [small.team]
     )
     assert "travel" in rules
     assert any("50" in m for m in messages)
@@ -161,7 +162,8 @@ def test_inspector_absent_that_day_is_refused(small):
 
 
 def test_fifth_case_meeting_in_a_day_is_refused(small, settings):
-    starts = [at(9), at(10, 15), at(13, 0), at(14, 15)]
+    # each with its 30 minutes' reading before and 15 minutes' write-up after
+    starts = [at(9), at(10, 45), at(13, 0), at(14, 45)]
     for n, start in enumerate(starts):
         person = Person.objects.create(
             inspection=small.inspection, ref=f"p{n}", full_name=f"Worker {n}", kind="practitioner"

@@ -95,7 +95,7 @@ class Worker:
         self.broker, self.media, self.log = broker, media, log
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, *, timeout: int | None = None) -> None:
+    def start(self, *, timeout: int | None = None, extra: dict[str, str] | None = None) -> None:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",  # the real settings, not the tests'
@@ -104,10 +104,12 @@ class Worker:
             "DATABASE_URL": _database_url(),
             "MEDIA_ROOT": str(self.media),
             "Q_WORKERS": "1",
+            "Q_NAME": str(settings.Q_CLUSTER["name"]),  # this test process's own queue
             "Q_TIMEOUT": str(timeout or settings.Q_CLUSTER["timeout"]),
             "JOBS_STALE_MARGIN_SECONDS": str(settings.JOBS_STALE_MARGIN_SECONDS),
         }
         env.pop("Q_SYNC", None)
+        env.update(extra or {})  # what one test's jobs need besides (a mail server)
         if self.broker == "redis":
             env["REDIS_URL"] = settings.REDIS_URL
         else:

@@ -26,13 +26,16 @@ def feed(request: HttpRequest, secret: str) -> HttpResponse:
     token = tokens.find_active(secret)
     if token is None:
         raise Http404("No such feed.")
-    rendered = publishing.render_token(token)
-    last_modified = int(rendered.last_modified.timestamp())
-    response = get_conditional_response(request, etag=rendered.etag, last_modified=last_modified)
+    # The ETag and Last-Modified come from the feed's inputs: a poll that has the feed already
+    # is answered 304 before anything is built or fetched from the cache.
+    state = publishing.state_for_token(token)
+    last_modified = int(state.last_modified.timestamp())
+    response = get_conditional_response(request, etag=state.etag, last_modified=last_modified)
     if response is None:
-        response = HttpResponse(rendered.body, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="{rendered.filename}"'
-    response["ETag"] = rendered.etag
+        body = publishing.body_for(state)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{state.filename}"'
+    response["ETag"] = state.etag
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = CACHE_CONTROL
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -131,6 +131,8 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
         inspectors=inspectors,
         people=people,
         may_manage_links=can(request.user, plan.inspection, Role.COORDINATOR),
+        # the lead inspector's timetable is an export: the coordinator's, like the others
+        may_export=can(request.user, plan.inspection, Role.COORDINATOR),
     )
 
 

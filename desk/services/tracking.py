@@ -21,6 +21,7 @@ from django.db.models import Q
 
 from annex_a.models import ChildAllocation
 from desk.models import CaseTrackingRequest, TrackingKind, TrackingStatus
+from evidence.services.invitees import case_invitees
 from inspections.access import require
 from inspections.audit import batch
 from inspections.calendar import LONDON, add_working_days, local_date, to_utc
@@ -49,29 +50,15 @@ QA_LEAD = dt.timedelta(hours=1)  # the record QA is due an hour before the meeti
 
 @dataclass(frozen=True)
 class Proposed:
-    """Who the mapping proposes for a child ID: the worker, their team manager, and why."""
+    """Who the mapping proposes for a child ID: the worker, their team manager, the auditor
+    when the child is on the audit list (evidence.services.invitees), and why."""
 
     worker: Person | None
     manager: Person | None
+    auditor: Person | None = None
     team: str = ""
     listed_worker: str = ""  # the name as the Annexe A list gives it
     source: str = ""  # FROM_ANNEX_A when the worker was matched, else ""
-
-
-def is_team_manager(person: Person) -> bool:
-    # As calendars.sources recognises one: "manager" in the job title, with a team.
-    return bool(person.team) and "manager" in person.job_title.lower()
-
-
-def _manager_of(inspection: Inspection, team: str, worker: Person | None) -> Person | None:
-    if not team:
-        return None
-    candidates = [
-        p
-        for p in Person.objects.filter(inspection=inspection, team__iexact=team).order_by("ref")
-        if is_team_manager(p) and (worker is None or p.pk != worker.pk)
-    ]
-    return candidates[0] if candidates else None
 
 
 def propose_people(inspection: Inspection, child_id: str) -> Proposed:
@@ -86,9 +73,11 @@ def propose_people(inspection: Inspection, child_id: str) -> Proposed:
             people.filter(Q(full_name__iexact=name) | Q(ref__iexact=name)).order_by("ref").first()
         )
     team = worker.team if worker is not None and worker.team else allocation.team
+    invitees = case_invitees(inspection, child_id, worker, team)
     return Proposed(
         worker=worker,
-        manager=_manager_of(inspection, team, worker),
+        manager=invitees.manager,
+        auditor=invitees.auditor,
         team=team,
         listed_worker=name,
         source=FROM_ANNEX_A if worker is not None else "",
@@ -145,7 +134,7 @@ def name_child(
         manager = (
             proposed.manager
             if proposed.worker is not None and worker.pk == proposed.worker.pk
-            else _manager_of(inspection, worker.team, worker)
+            else case_invitees(inspection, child_id, worker).manager
         )
     with batch():
         return CaseTrackingRequest.objects.create(
@@ -214,6 +203,10 @@ def _new_case(tracking: CaseTrackingRequest, mode: str, leader: Person | None) -
         days=window_days(tracking),
         inspector=tracking.inspector,
         manager=tracking.manager,
+        # the one invitee rule: the auditor too when the child is on the audit list
+        auditor=case_invitees(
+            inspection=tracking.inspection, child_id=tracking.child_id, worker=tracking.worker
+        ).auditor,
         leader=leader,
         mode=mode,
     )

@@ -166,14 +166,25 @@ def import_audits(
     return write_audits(inspection, parsed)
 
 
-FIELDS = ["child_id", "audit_date", "audit_type", "judgement", "moderated", "loop_closed"]
+# what an import or the scenario may write (an import leaves the auditor as it was)
+FIELDS = [
+    "child_id",
+    "audit_date",
+    "audit_type",
+    "judgement",
+    "moderated",
+    "loop_closed",
+    "auditor",
+]
 
 
 @transaction.atomic
 def write_audits(inspection: Inspection, parsed: dict[str, dict[str, object]]) -> ImportResult:
     """Upsert by ref (the scenario and imports both come here); an audit the file leaves as
     it was is not written."""
-    existing = {a.ref: a for a in Audit.objects.for_inspection(inspection)}
+    existing = {
+        a.ref: a for a in Audit.objects.for_inspection(inspection).select_related("auditor")
+    }
     new, changed, matched = [], [], 0
     for ref, values in parsed.items():
         audit = existing.get(ref)
@@ -185,13 +196,13 @@ def write_audits(inspection: Inspection, parsed: dict[str, dict[str, object]]) -
             continue
         for key, value in values.items():
             setattr(audit, key, value)
-        changed.append(audit)
+        changed.append((audit, [field for field in FIELDS if field in values]))
     bulk_create_with_history(new, Audit, batch_size=500)
     # One UPDATE an audit: bulk_update's CASE for every field and row costs more CPU than
     # the queries it saves.
-    for audit in changed:
+    for audit, fields in changed:
         Audit.objects.filter(pk=audit.pk).update(
-            **{field: getattr(audit, field) for field in FIELDS}
+            **{field: getattr(audit, field) for field in fields}
         )
-    bulk_history(Audit, changed)  # a row for each audit the file changed
+    bulk_history(Audit, [audit for audit, _ in changed])  # a row for each audit the file changed
     return ImportResult(len(new), matched)

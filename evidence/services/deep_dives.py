@@ -1,5 +1,7 @@
 """Deep dives (report 7.82, 7.84): up to 12 children chosen from the audit list, each with a
-four-part case-record pack collated, quality-assured and uploaded by day 4."""
+case-record pack (the four case-record documents, and the audit form, moderation record and
+closing-the-loop evidence of the audit it was chosen through) collated, quality-assured and
+uploaded by day 4."""
 
 from __future__ import annotations
 
@@ -15,11 +17,11 @@ from simple_history.utils import bulk_create_with_history
 from evidence.models import (
     CASE_PACKS_DUE,
     MAX_DEEP_DIVES,
-    PART_ORDER,
     Audit,
     CasePackPart,
     DeepDive,
     PlanType,
+    pack_parts,
 )
 from inspections.access import require
 from inspections.childids import CHILD_ID_RULE, is_child_id
@@ -43,7 +45,7 @@ def choose_audit(
     *,
     actor: Any = None,
 ) -> DeepDive:
-    """Mark an audit's child as chosen by inspectors and open its four-part pack."""
+    """Mark an audit's child as chosen by inspectors and open its pack."""
     require(actor, inspection, Role.PROJECT_TEAM)
     if audit.inspection_id != inspection.pk:
         raise DomainError("That audit belongs to another inspection.")
@@ -86,7 +88,7 @@ def choose_audit(
     bulk_create_with_history(
         [
             CasePackPart(deep_dive=deep_dive, part=part, position=i)
-            for i, part in enumerate(PART_ORDER)
+            for i, part in enumerate(pack_parts(deep_dive))
         ],
         CasePackPart,
     )

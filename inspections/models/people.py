@@ -101,6 +101,13 @@ class Inspector(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     # Day numbers (not dates) so moving day one re-dates them.
     onsite_days = models.JSONField(default=list, blank=True)
+    # The timetable planner's per-inspector rules.
+    max_case_meetings_per_day = models.PositiveSmallIntegerField(
+        default=4, help_text="Most case meetings the planner gives this inspector in a day."
+    )
+    lunch_waived = models.BooleanField(
+        default=False, help_text="The inspector needs no lunch break kept free in the timetable."
+    )
 
     history = audit_history()
 

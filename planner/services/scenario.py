@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from annex_a.scenario import load_scenario_annex_a
+from council.scenario import load_scenario_readiness
 from desk.scenario import load_scenario_lines
 from evidence.scenario import load_scenario_evidence
+from evidence.services.invitees import case_invitees
 from inspections.audit import batch
 from inspections.calendar import is_working_day, local_date, to_utc
 from inspections.models import Inspection, TaskStatus
@@ -28,12 +31,19 @@ from inspections.services.scenario import (
 from planner.services.progress import progress_map
 from scheduling.scenario import load_scenario_meetings
 
-# Each app's part of a scenario, in order: meetings first, since evidence links to them.
+# Each app's part of a scenario, in order: evidence first, since a case discussion invites
+# the auditor of the child's audit (evidence.services.invitees, passed in to scheduling).
 APP_LOADERS = (
-    load_scenario_meetings,
     load_scenario_evidence,
+    partial(
+        load_scenario_meetings,
+        case_invitees=lambda inspection, child_id, worker: (
+            case_invitees(inspection, child_id, worker).people
+        ),
+    ),
     load_scenario_annex_a,
     load_scenario_lines,  # after meetings and the library: its lines link to both
+    load_scenario_readiness,  # the council's standing checklist, then its state at the call
 )
 LIVE_SUFFIX = "-live"
 

@@ -61,6 +61,14 @@ class MeetingType(models.Model):
     preferred_time = models.TimeField(null=True, blank=True)
     frequency = models.CharField(max_length=60, blank=True, help_text="e.g. daily, twice daily")
     counts_as_case = models.BooleanField(default=False)
+    # Desk time the assigned inspectors keep free around each meeting of the type (the solver's
+    # buffers): reading the record before, writing up after. Other attendees are not held.
+    reading_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Inspectors' reading time before the meeting (minutes)."
+    )
+    write_up_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Inspectors' write-up time after the meeting (minutes)."
+    )
     equipment = models.JSONField(default=list, blank=True)
     what_to_bring = models.TextField(blank=True)
 
@@ -100,6 +108,11 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
 
     def fieldwork(self) -> MeetingQuerySet:
         return self.filter(meeting_type__group=MeetingGroup.FIELDWORK)
+
+    def with_inspectors(self) -> MeetingQuerySet:
+        """The inspectors' own meetings: what the report counts as "bespoke meetings" (7.75),
+        leaving out the council-only internal KITs and staff debriefs ("In addition…")."""
+        return self.exclude(inspector_rule=InspectorRule.NONE)
 
     def observations(self) -> MeetingQuerySet:
         return self.filter(meeting_type__group=MeetingGroup.OBSERVATION)

@@ -73,6 +73,10 @@ class Room(models.Model):
     opens = models.TimeField(default=dt.time(8, 0), help_text="Bookable from (UK time).")
     closes = models.TimeField(default=dt.time(18, 0), help_text="Bookable until (UK time).")
     active = models.BooleanField(default=True, help_text="Untick when the room is lost.")
+    inspectors_base = models.BooleanField(
+        default=False,
+        help_text="The inspectors' base room: theirs alone on site, never booked for a meeting.",
+    )
 
     objects = RoomQuerySet.as_manager()
 

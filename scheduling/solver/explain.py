@@ -27,7 +27,7 @@ def _static(ix: Index, m: Meeting) -> list[str]:
         return [f"{t} lasts {m.duration} minutes; none of its allowed windows is that long."]
     out: list[str] = []
     names: list[tuple[str, list[Span] | None]] = [
-        (ix.who(i), ix.inspector_spans(i)) for i in m.inspectors
+        (ix.who(i), ix.inspector_spans_for(i, m)) for i in m.inspectors
     ] + [(ix.who(p), ix.person_spans(p)) for p in m.attendees]
     for name, spans in names:
         if spans is not None and not starts(intersect(m.windows, spans), m.duration):
@@ -54,7 +54,7 @@ def _static(ix: Index, m: Meeting) -> list[str]:
     base = ix.base_spans(m)
     pool = ix.pool(m)
     if m.inspectors_needed:
-        ok = [i for i in pool if starts(intersect(base, ix.inspector_spans(i)), m.duration)]
+        ok = [i for i in pool if starts(intersect(base, ix.inspector_spans_for(i, m)), m.duration)]
         if len(ok) < m.inspectors_needed:
             out.append(
                 f"{t} needs {m.inspectors_needed} inspector(s) from "
@@ -68,6 +68,7 @@ def _static(ix: Index, m: Meeting) -> list[str]:
         )
         if m.venue:
             listed = [r for r in listed if r.venue == m.venue]
+        listed = [r for r in listed if not r.inspectors_base]  # kept for the inspectors
         if not listed:
             out.append(f"There is no room{where} for {t}.")
         elif not any(r.capacity >= m.size for r in listed):
@@ -121,6 +122,8 @@ def reasons(ix: Index, occ: Occupancy, m: Meeting) -> list[str]:
             text = {
                 "busy": f"{ix.who(iid)} is already in another meeting",
                 "case_limit": f"{ix.who(iid)} already has the most case meetings that day",
+                "buffer": f"{ix.who(iid)} would have no reading or write-up time around it",
+                "team_time": f"{ix.who(iid)} would miss the inspectors' end-of-day team time",
                 "travel_or_lunch": f"{ix.who(iid)} would have no time to travel or for lunch",
                 "unavailable": f"{ix.who(iid)} is not available",
             }.get(r, f"{ix.who(iid)}: {r}")

@@ -10,15 +10,19 @@ from .index import Index
 from .occupancy import Occupancy
 from .problem import Meeting, Placement, Problem, Solution
 
+TIGHT = 3 * 60  # minutes of freedom below which a meeting is placed before the rest
 
-def _order(ix: Index, m: Meeting) -> tuple[int, int, int, str]:
+
+def _order(ix: Index, m: Meeting) -> tuple[int, int, int, int, str]:
     if m.locked is not None:
-        return (0, 0, 0, m.id)
+        return (0, 0, 0, 0, m.id)
     if m.fixed_start is not None:
-        return (1, 0, 0, m.id)
+        return (1, 0, 0, 0, m.id)
     room = len(ix.fitting_rooms(m)) if ix.needs_room(m) else 99
     freedom = sum(s.end - s.start - m.duration for s in ix.base_spans(m))
-    return (2, min(room, 5), freedom // 60 - len(m.attendees) * 30, m.id)
+    # a meeting with only a slot or two (a daily KIT before the team time) goes first
+    tight = 0 if freedom < TIGHT else 1
+    return (2, tight, min(room, 5), freedom // 60 - len(m.attendees) * 30, m.id)
 
 
 def _after_predecessors(todo: list[Meeting], preds: dict[str, list[Meeting]]) -> list[Meeting]:

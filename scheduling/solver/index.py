@@ -6,7 +6,11 @@ Conventions (documented once here):
 - a meeting's start must let the whole meeting fit inside one of its windows, and inside one
   span of each named inspector, attendee and (in person) its room;
 - in-person meetings take a room from `Meeting.rooms` (or any room when that is empty), which
-  must hold `size`, have the `equipment` and stand at `Meeting.venue` when that is set.
+  must hold `size`, have the `equipment` and stand at `Meeting.venue` when that is set; the
+  inspectors' base room (`Room.inspectors_base`) is never one;
+- an inspector takes a meeting with its buffers (reading before, write-up after) inside one of
+  their spans, which leave out the team time of their on-site days (`inspector_spans`);
+  `inspector_spans_for` is those spans shrunk by a meeting's buffers.
 """
 
 from __future__ import annotations
@@ -53,6 +57,19 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
+def _cut(spans: list[Span], hole: Span) -> list[Span]:
+    out = []
+    for s in spans:
+        if not s.overlaps(hole):
+            out.append(s)
+            continue
+        if s.start < hole.start:
+            out.append(Span(s.start, hole.start))
+        if hole.end < s.end:
+            out.append(Span(hole.end, s.end))
+    return out
+
+
 def starts(spans: Iterable[Span], duration: int) -> list[tuple[int, int]]:
     """Start ranges [lo, hi] (inclusive) that let `duration` fit inside one span."""
     return [(s.start, s.end - duration) for s in spans if s.end - s.start >= duration]
@@ -90,6 +107,7 @@ class Index:
         self._rsets: dict[str, SpanSet | None] = {}
         self._rooms_cache: dict[str, list[Room]] = {}
         self._base_cache: dict[str, list[Span]] = {}
+        self._shrunk: dict[tuple[str, int, int], list[Span]] = {}
 
     # ---- display -------------------------------------------------------------------------
     def day_of(self, minute: int) -> Day | None:
@@ -137,10 +155,17 @@ class Index:
         return self.inspector_set(iid).spans
 
     def inspector_set(self, iid: str) -> SpanSet:
+        """Where the planner may put the inspector's meetings: their availability less the
+        team time of their on-site days (check() reads the two apart, to say which)."""
         got = self._isets.get(iid)
         if got is None:
             i = self.inspectors.get(iid)
-            got = self._isets[iid] = SpanSet(i.available if i else ())
+            spans = _merge(sorted(i.available if i else (), key=lambda s: (s.start, s.end)))
+            for d in self.days:
+                team = self.team_span(iid, d.midnight)
+                if team is not None:
+                    spans = _cut(spans, team)
+            got = self._isets[iid] = SpanSet(spans)
         return got
 
     def person_spans(self, pid: str) -> list[Span] | None:
@@ -164,10 +189,42 @@ class Index:
             self._rsets[rid] = SpanSet(r.available) if r is not None and r.available else None
         return self._rsets[rid]
 
+    def inspector_spans_for(self, iid: str, m: Meeting) -> list[Span]:
+        """Where `m` itself may lie for inspector `iid`: their spans less its buffers."""
+        bb, ba = m.buffer_before, m.buffer_after
+        if not bb and not ba:
+            return self.inspector_spans(iid)
+        key = (iid, bb, ba)
+        got = self._shrunk.get(key)
+        if got is None:
+            got = self._shrunk[key] = [
+                Span(s.start + bb, s.end - ba)
+                for s in self.inspector_spans(iid)
+                if s.end - s.start > bb + ba
+            ]
+        return got
+
     def case_limit(self, iid: str) -> int:
+        """The inspector's own daily cap of case meetings, under the rules' ceiling if any."""
         i = self.inspectors.get(iid)
-        rules = self.problem.rules.max_case_meetings_per_day
-        return min(rules, i.max_case_meetings_per_day) if i else rules
+        cap = self.problem.rules.max_case_meetings_per_day
+        own = i.max_case_meetings_per_day if i else cap if cap is not None else 4
+        return own if cap is None else min(cap, own)
+
+    def team_span(self, iid: str, midnight: int) -> Span | None:
+        """The inspector's protected team time that day (on-site days only), or None."""
+        tt = self.problem.rules.team_time
+        i = self.inspectors.get(iid)
+        if tt is None or i is None or not i.onsite_days:
+            return None
+        d = self.day_of(midnight)
+        if d is None or d.number not in i.onsite_days:
+            return None
+        return Span(d.midnight + tt[0], d.midnight + tt[1])
+
+    def lunch_waived(self, iid: str) -> bool:
+        i = self.inspectors.get(iid)
+        return i is not None and i.lunch_waived
 
     # ---- per meeting -------------------------------------------------------------------------
     def venue_of(self, m: Meeting, p: Placement) -> str | None:
@@ -179,7 +236,8 @@ class Index:
 
     def room_fits(self, m: Meeting, r: Room) -> bool:
         return (
-            r.capacity >= m.size
+            not r.inspectors_base
+            and r.capacity >= m.size
             and m.equipment <= r.equipment
             and (m.venue is None or r.venue == m.venue)
         )
@@ -209,7 +267,7 @@ class Index:
     def _base_spans(self, m: Meeting) -> list[Span]:
         spans = _merge(sorted(m.windows, key=lambda s: (s.start, s.end)))
         for iid in m.inspectors:
-            spans = intersect(spans, self.inspector_spans(iid))
+            spans = intersect(spans, self.inspector_spans_for(iid, m))
         for pid in m.attendees:
             ps = self.person_spans(pid)
             if ps is not None:

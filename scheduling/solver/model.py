@@ -2,9 +2,10 @@
 
 One interval per meeting (optional: a meeting the model cannot place is left out at a large
 penalty instead of making the model infeasible); optional room intervals for the smallest
-fitting rooms; per inspector an optional interval per candidate meeting which, for in-person and
-visit meetings, also covers `min_gap` after and the travel from any earlier venue that day before
-(so no Teams meeting or lunch falls while driving); NoOverlap per inspector, person and room.
+fitting rooms; per inspector an optional interval per candidate meeting which covers its
+buffers (reading before, write-up after) and, for in-person and visit meetings, also `min_gap`
+after and the travel from any earlier venue that day before (so no Teams meeting, lunch or team
+time falls while driving or reading); NoOverlap per inspector, person and room.
 Every variable, auxiliary ones included, gets a hint from a complete plan so CP-SAT starts from
 it after presolve.
 """
@@ -21,6 +22,7 @@ from .check import (
     W_PREFERRED,
     W_UNPLACED,
     Item,
+    item_of,
     strict_day,
 )
 from .index import DAY_MINUTES, Index, intersect, starts
@@ -98,13 +100,11 @@ class Builder:
             d = ix.day_of(pl.start)
             mn = d.midnight if d else (pl.start // DAY_MINUTES) * DAY_MINUTES
             for iid in set(pl.inspectors):
-                self.h_items[(iid, mn)].append(
-                    Item(mid, pl.start, pl.start + m.duration, ix.venue_of(m, pl), m.counts_as_case)
-                )
+                self.h_items[(iid, mn)].append(item_of(ix, m, pl))
         self.h_tin: dict[tuple[str, str], int] = {}
         self.h_lunch: dict[tuple[str, int], int | None] = {}
         for (iid, mn), items in self.h_items.items():
-            _, tin, ls = strict_day(ix, items, mn)
+            _, tin, ls = strict_day(ix, iid, items, mn)
             for mid, t in tin.items():
                 self.h_tin[(iid, mid)] = t
             self.h_lunch[(iid, mn)] = ls
@@ -145,7 +145,7 @@ class Builder:
         pool: dict[str, list[tuple[int, int]]] = {}
         if m.locked is None:
             for iid in ix.pool(m):
-                got = starts(intersect(base, ix.inspector_spans(iid)), m.duration)
+                got = starts(intersect(base, ix.inspector_spans_for(iid, m)), m.duration)
                 if got:
                     pool[iid] = got
             if len(pool) < m.inspectors_needed:

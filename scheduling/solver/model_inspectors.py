@@ -1,9 +1,12 @@
-"""The inspector side of the CP-SAT model: travel blocks, lunch, limits, compact days, balance.
+"""The inspector side of the CP-SAT model: buffers, travel blocks, lunch, team time, limits,
+travel and compact days, balance.
 
-Each in-person/visit meeting an inspector may take gets an optional interval that also covers
-`min_gap` after it and, before it, the travel from any earlier venue that day (`ts` = start of
-that block); Teams meetings and the lunch break share the inspector's NoOverlap with them, so
-nobody takes a call while driving.
+Each meeting an inspector may take gets an optional interval that covers its buffers (reading
+before, write-up after); an in-person/visit one also covers `min_gap` after and, before the
+reading, the travel from any earlier venue that day (`ts` = start of that block, its length
+above the fixed part is the travel goal). Teams meetings, the lunch break and the on-site days'
+team time share the inspector's NoOverlap with them, so nobody takes a call while driving or
+reading.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from .check import W_BALANCE, W_CROWDED, W_IDLE, W_LUNCH, W_ROOM, available_on
+from .check import W_BALANCE, W_COMPACT, W_CROWDED, W_LUNCH, W_ROOM, W_TRAVEL, available_on
 from .index import DAY_MINUTES
 
 if TYPE_CHECKING:
@@ -21,8 +24,8 @@ if TYPE_CHECKING:
 
 
 def add_inspectors(bd: Builder) -> None:
-    """Per inspector: NoOverlap with travel blocks and lunch, case limits, compact days,
-    room changes; per day: balanced load."""
+    """Per inspector: NoOverlap with buffers, travel blocks, lunch and team time, case limits,
+    travel, compact days, room changes; per day: balanced load."""
     ix, model, P = bd.ix, bd.model, bd.P
     cands: dict[str, list[MVar]] = defaultdict(list)
     for mv in bd.mv.values():
@@ -60,13 +63,14 @@ def add_inspectors(bd: Builder) -> None:
         for mv in mvs:
             x = mv.x[iid]
             d = mv.m.duration
+            bb, ba = mv.m.buffer_before, mv.m.buffer_after
             if not mv.venues:
-                if x is mv.p and mv.interval is not None:
+                if x is mv.p and mv.interval is not None and not bb and not ba:
                     intervals.append(mv.interval)
                 else:
                     intervals.append(
                         model.new_optional_fixed_size_interval_var(
-                            mv.s, d, x, f"ii_{mv.m.id}_{iid}"
+                            mv.s - bb, d + bb + ba, x, f"ii_{mv.m.id}_{iid}"
                         )
                     )
             elif mv.m.id in needs_tin:
@@ -76,23 +80,23 @@ def add_inspectors(bd: Builder) -> None:
                     if mv.m.id in bd.hint and iid in bd.hint[mv.m.id].inspectors
                     else 0
                 )
-                lo, hi = mv.lo - maxt, mv.hi
-                ts = bd.new_int(lo, hi, f"ts_{mv.m.id}_{iid}", hs - tin)
-                sz = bd.new_int(
-                    d + bd.gap, d + bd.gap + maxt, f"sz_{mv.m.id}_{iid}", d + bd.gap + tin
-                )
-                model.add(ts <= mv.s)
-                model.add(ts + sz == mv.s + d + bd.gap)
+                fixed = d + bb + ba + bd.gap  # the block less its travel
+                lo, hi = mv.lo - bb - maxt, mv.hi
+                ts = bd.new_int(lo, hi, f"ts_{mv.m.id}_{iid}", hs - bb - tin)
+                sz = bd.new_int(fixed, fixed + maxt, f"sz_{mv.m.id}_{iid}", fixed + tin)
+                model.add(ts <= mv.s - bb)
+                model.add(ts + sz == mv.s + d + ba + bd.gap)
                 ts_of[mv.m.id] = ts
                 intervals.append(
                     model.new_optional_interval_var(
-                        ts, sz, mv.s + d + bd.gap, x, f"ii_{mv.m.id}_{iid}"
+                        ts, sz, mv.s + d + ba + bd.gap, x, f"ii_{mv.m.id}_{iid}"
                     )
                 )
+                bd.terms["travel"].append((W_TRAVEL, sz - fixed))
             else:
                 intervals.append(
                     model.new_optional_fixed_size_interval_var(
-                        mv.s, d + bd.gap, x, f"ii_{mv.m.id}_{iid}"
+                        mv.s - bb, d + bb + ba + bd.gap, x, f"ii_{mv.m.id}_{iid}"
                     )
                 )
         for a, b, mn in pairs:
@@ -100,7 +104,7 @@ def add_inspectors(bd: Builder) -> None:
                 earlier, later = (a, b) if a.m.locked.start <= b.m.locked.start else (b, a)
                 t_fs = P.travel_minutes(next(iter(earlier.venues)), next(iter(later.venues)))
                 if t_fs > 0:
-                    model.add(later.s - ts_of[later.m.id] >= t_fs)
+                    model.add(later.s - ts_of[later.m.id] >= t_fs + later.m.buffer_before)
                 continue
             key = (a.m.id, b.m.id)
             o = order.get(key)
@@ -115,24 +119,39 @@ def add_inspectors(bd: Builder) -> None:
                     lits = [ya, yb] + [v for v in (la, lb) if v is not None]
                     t_ab = P.travel_minutes(va, vb)
                     if t_ab > 0:
-                        model.add(b.s - ts_of[b.m.id] >= t_ab).only_enforce_if([o, *lits])
-                        model.add(a.s - ts_of[a.m.id] >= t_ab).only_enforce_if([~o, *lits])
-        # lunch, case limit, compact days
+                        model.add(b.s - ts_of[b.m.id] >= t_ab + b.m.buffer_before).only_enforce_if(
+                            [o, *lits]
+                        )
+                        model.add(a.s - ts_of[a.m.id] >= t_ab + a.m.buffer_before).only_enforce_if(
+                            [~o, *lits]
+                        )
+        # lunch, team time, case limit, compact days
         rules = P.rules
+        waived = ix.lunch_waived(iid)
         for mn, lst in per_day.items():
-            lo, hi = (
-                mn + rules.lunch_window[0],
-                mn + rules.lunch_window[1] - rules.lunch_minutes,
-            )
-            hl = bd.h_lunch.get((iid, mn), lo) if (iid, mn) in bd.h_items else lo
-            lp = bd.new_bool(f"lp_{iid}_{mn}", hl is not None)
-            ls = bd.new_int(lo, hi, f"ls_{iid}_{mn}", hl if hl is not None else lo)
-            intervals.append(
-                model.new_optional_fixed_size_interval_var(
-                    ls, rules.lunch_minutes, lp, f"lunch_{iid}_{mn}"
+            if not waived:
+                lo, hi = (
+                    mn + rules.lunch_window[0],
+                    mn + rules.lunch_window[1] - rules.lunch_minutes,
                 )
-            )
-            bd.terms["lunch"].append((W_LUNCH, 1 - lp))
+                hl = bd.h_lunch.get((iid, mn), lo) if (iid, mn) in bd.h_items else lo
+                lp = bd.new_bool(f"lp_{iid}_{mn}", hl is not None)
+                ls = bd.new_int(lo, hi, f"ls_{iid}_{mn}", hl if hl is not None else lo)
+                intervals.append(
+                    model.new_optional_fixed_size_interval_var(
+                        ls, rules.lunch_minutes, lp, f"lunch_{iid}_{mn}"
+                    )
+                )
+                bd.terms["lunch"].append((W_LUNCH, 1 - lp))
+            # team time: the inspector's spans leave it out (no meeting or buffer in it); this
+            # block keeps travel out too, after the `min_gap` a meeting ending at its start needs
+            team = ix.team_span(iid, mn)
+            if team is not None and team.end - team.start > bd.gap:
+                lo_t = team.start + bd.gap
+                if not _locked_in(bd, iid, lst, lo_t, team.end):
+                    intervals.append(
+                        model.new_fixed_size_interval_var(lo_t, team.end - lo_t, f"team_{iid}_{mn}")
+                    )
             cases = [mv.y[(iid, mn)] for mv in lst if mv.m.counts_as_case]
             if len(cases) > ix.case_limit(iid):
                 model.add(sum(cases) <= ix.case_limit(iid))
@@ -149,24 +168,44 @@ def add_inspectors(bd: Builder) -> None:
                     for i in bd.h_items.get((iid, mn), [])
                     if ix.meetings[i.mid].fixed_start is None
                 ]
-                hf = min((i.start for i in h_in), default=mn)
-                hlast = max((i.end for i in h_in), default=mn)
-                first = bd.new_int(mn, mn + DAY_MINUTES, f"first_{iid}_{mn}", hf)
-                last = bd.new_int(mn, mn + DAY_MINUTES, f"last_{iid}_{mn}", hlast)
+                hf = min((i.lo for i in h_in), default=mn)
+                hlast = max((i.hi for i in h_in), default=mn)
+                first = bd.new_int(mn - DAY_MINUTES, mn + DAY_MINUTES, f"first_{iid}_{mn}", hf)
+                last = bd.new_int(mn - DAY_MINUTES, mn + DAY_MINUTES, f"last_{iid}_{mn}", hlast)
                 model.add(last >= first)
                 for mv in flex:
                     y = mv.y[(iid, mn)]
-                    model.add(first <= mv.s).only_enforce_if(y)
-                    model.add(last >= mv.s + mv.m.duration).only_enforce_if(y)
-                busy = sum(mv.m.duration * mv.y[(iid, mn)] for mv in flex)
-                h_idle = hlast - hf - sum(i.end - i.start for i in h_in)
-                idle = bd.new_int(0, DAY_MINUTES, f"idle_{iid}_{mn}", h_idle)
+                    model.add(first <= mv.s - mv.m.buffer_before).only_enforce_if(y)
+                    model.add(last >= mv.s + mv.m.duration + mv.m.buffer_after).only_enforce_if(y)
+                busy = sum(
+                    (mv.m.duration + mv.m.buffer_before + mv.m.buffer_after) * mv.y[(iid, mn)]
+                    for mv in flex
+                )
+                h_idle = hlast - hf - sum(i.hi - i.lo for i in h_in)
+                idle = bd.new_int(0, 2 * DAY_MINUTES, f"idle_{iid}_{mn}", h_idle)
                 model.add(idle == last - first - busy)
-                bd.terms["idle"].append((W_IDLE, idle))
+                bd.terms["compact"].append((W_COMPACT, idle))
             _rooms(bd, iid, mn, lst)
         if len(intervals) > 1:
             model.add_no_overlap(intervals)
     _balance(bd, cands)
+
+
+def _locked_in(bd: Builder, iid: str, lst: list[MVar], lo: int, hi: int) -> bool:
+    """A confirmed meeting of the inspector's (with buffers, and a travel and gap allowance)
+    already reaches into [lo, hi): leave the team time out rather than make the part infeasible
+    (check() still reports it)."""
+    gap, maxt = bd.gap, bd.ix.max_travel
+    for mv in lst:
+        p = mv.m.locked
+        if p is None or iid not in p.inspectors:
+            continue
+        phys = bool(mv.venues)
+        s = p.start - mv.m.buffer_before - (maxt if phys else 0)
+        e = p.start + mv.m.duration + mv.m.buffer_after + (gap if phys else 0)
+        if s < hi and lo < e:
+            return True
+    return False
 
 
 def _rooms(bd: Builder, iid: str, mn: int, lst: list[MVar]) -> None:

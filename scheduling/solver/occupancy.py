@@ -6,7 +6,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-from .check import Item, strict_day
+from .check import Item, item_of, strict_day
 from .index import DAY_MINUTES, Index, inspector_list, starts
 from .problem import Meeting, Placement, Room, Span
 
@@ -31,7 +31,7 @@ class Occupancy:
             bisect.insort(self.person[pid], (p.start, e, m.id))
         if p.room is not None:
             bisect.insort(self.room[p.room], (p.start, e, m.id))
-        it = Item(m.id, p.start, e, self.ix.venue_of(m, p), m.counts_as_case)
+        it = item_of(self.ix, m, p)
         for iid in set(p.inspectors):
             self.insp[(iid, self.midnight(p.start))].append(it)
             self.load[iid] += m.duration
@@ -57,17 +57,23 @@ class Occupancy:
         """None if inspector `iid` can take `m` at `s` (strict day rules), else why not."""
         ix = self.ix
         e = s + m.duration
-        if not ix.inspector_set(iid).fits(s, e):
-            return "unavailable"
+        new = Item(m.id, s, e, venue, m.counts_as_case, m.buffer_before, m.buffer_after)
         mn = self.midnight(s)
+        team = ix.team_span(iid, mn)
+        if team is not None and new.lo < team.end and team.start < new.hi:
+            return "team_time"
+        if not ix.inspector_set(iid).fits(new.lo, new.hi):
+            return "unavailable"
         day = self.insp.get((iid, mn), [])
         for i in day:
             if i.start < e and s < i.end:
                 return "busy"
+        for i in day:
+            if i.lo < new.hi and new.lo < i.hi:
+                return "buffer"
         if m.counts_as_case and sum(1 for i in day if i.case) >= ix.case_limit(iid):
             return "case_limit"
-        new = Item(m.id, s, e, venue, m.counts_as_case)
-        ok, _, _ = strict_day(ix, [*day, new], mn)
+        ok, _, _ = strict_day(ix, iid, [*day, new], mn)
         return None if ok else "travel_or_lunch"
 
     def candidate_starts(self, m: Meeting, spans: list[Span]) -> Iterator[int]:

@@ -41,6 +41,8 @@ class Room:
     capacity: int
     equipment: frozenset[str] = frozenset()
     available: tuple[Span, ...] = ()  # bookable spans
+    # the inspectors' base room: theirs alone, never offered to (or allowed for) any meeting
+    inspectors_base: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,9 @@ class Inspector:
     name: str
     role: str  # lead | team | schools | qa
     available: tuple[Span, ...]  # on-site working windows, absences already cut out
-    max_case_meetings_per_day: int = 4
+    max_case_meetings_per_day: int = 4  # the inspector's own daily cap (Rules may lower it)
+    onsite_days: frozenset[int] = frozenset()  # Day.number: on-site days, team time protected
+    lunch_waived: bool = False  # True: no lunch rule for this inspector
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,10 @@ class Meeting:
     fixed_start: int | None = None  # the type has a fixed time
     preferred_start: int | None = None
     counts_as_case: bool = False  # counts towards an inspector's daily case-meeting limit
+    # desk time at the venue for the assigned inspectors (reading before, write-up after): kept
+    # free of their other meetings and travel, inside their availability; attendees unaffected
+    buffer_before: int = 0
+    buffer_after: int = 0
     before: tuple[str, ...] = ()  # soft: this meeting should end before these start
     locked: Placement | None = None  # confirmed: never moved
     hint: Placement | None = None  # previous plan: keep if possible
@@ -98,7 +106,11 @@ class Rules:
     min_gap: int = 10  # minutes between two meetings of one inspector at the same venue
     lunch_window: tuple[int, int] = (12 * 60, 14 * 60)  # minutes after local midnight
     lunch_minutes: int = 30
-    max_case_meetings_per_day: int = 4
+    # a ceiling over every inspector's own cap (Inspector.max_case_meetings_per_day); None: none
+    max_case_meetings_per_day: int | None = None
+    # the inspectors' protected end-of-day team slot, minutes after local midnight, on each of
+    # an inspector's on-site days (Inspector.onsite_days); None: no team time
+    team_time: tuple[int, int] | None = (16 * 60 + 45, 17 * 60 + 30)
     # soft: meetings an inspector takes in a day (KITs included) before each further one
     # costs W_CROWDED; "usually 4 meetings per inspector" (report 7.73)
     target_meetings_per_day: int = 4

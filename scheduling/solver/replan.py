@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from .check import Item, check, strict_day
+from .check import Item, check, item_of, strict_day
 from .clock import Clock
 from .cpsat import finish, overall, solve_parts
 from .greedy import greedy_place
@@ -27,19 +27,20 @@ def same(a: Placement, b: Placement) -> bool:
 
 
 def _strict_breaks(ix: Index, prev: dict[str, Placement]) -> set[str]:
-    """Meetings on inspector-days the planner's strict reading (travel blocks, lunch) rejects."""
+    """Meetings on inspector-days the planner's strict reading (travel blocks, buffers, lunch,
+    team time) rejects."""
     days: dict[tuple[str, int], list[Item]] = {}
     for mid, p in prev.items():
         m = ix.meetings[mid]
         d = ix.day_of(p.start)
         if d is None:
             continue
-        it = Item(mid, p.start, p.start + m.duration, ix.venue_of(m, p), m.counts_as_case)
+        it = item_of(ix, m, p)
         for iid in set(p.inspectors):
             days.setdefault((iid, d.midnight), []).append(it)
     out: set[str] = set()
-    for (_, mn), items in days.items():
-        ok, _, _ = strict_day(ix, items, mn)
+    for (iid, mn), items in days.items():
+        ok, _, _ = strict_day(ix, iid, items, mn)
         if not ok:
             out.update(i.mid for i in items)
     return out

@@ -1,0 +1,142 @@
+"""Delivery you can trust: each message is recorded once and sent at most once.
+
+- queue_message: one row per dedupe key, however often (or however concurrently) it is asked.
+- send_message: claims the row with one conditional UPDATE (pending or due for retry ->
+  sending), so of two workers only one sends; then sends through Django's e-mail backend and
+  records the mail server's answer. A failure is retried after a back-off, up to
+  MAX_ATTEMPTS, then stays failed for the coordinator to see (/inspections/<slug>/messages/).
+
+A worker that dies between the claim and the answer leaves the row "sending": it is never
+sent again on its own, since the server may have taken it (at most once beats twice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from inspections.models import Inspection, Inspector, Person
+from notify.models import Message, MessageKind, MessageStatus
+
+# Minutes to wait after the 1st, 2nd, ... failure; after the last one it stays failed.
+BACKOFF_MINUTES = (5, 15, 60, 240)
+MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What one message says, before it is recorded."""
+
+    email: str
+    subject: str
+    text: str
+    html: str = ""
+    person: Person | None = None
+    inspector: Inspector | None = None
+
+
+def queue_message(
+    inspection: Inspection, kind: MessageKind, dedupe_key: str, outgoing: Outgoing
+) -> tuple[Message, bool]:
+    """The message for this key, created if new (True) or as it already was (False)."""
+    fields = {
+        "inspection": inspection,
+        "kind": kind,
+        "email": outgoing.email,
+        "subject": outgoing.subject,
+        "body_text": outgoing.text,
+        "body_html": outgoing.html,
+        "person": outgoing.person,
+        "inspector": outgoing.inspector,
+        "next_attempt_at": timezone.now(),
+    }
+    try:
+        # its own savepoint: a concurrent creator's row makes this insert fail, not the caller
+        with transaction.atomic():
+            return Message.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
+    except IntegrityError:
+        return Message.objects.get(dedupe_key=dedupe_key), False
+
+
+def _claim(pk: int, now: dt.datetime) -> bool:
+    """Atomically take the message for sending; False if another worker has it, or it is
+    sent, given up or not yet due."""
+    return bool(
+        Message.objects.due(now)
+        .filter(pk=pk, attempts__lt=MAX_ATTEMPTS)
+        .update(status=MessageStatus.SENDING)
+    )
+
+
+def _answer(exc: Exception) -> str:
+    """The mail server's answer ("554 5.7.1 ...") or the error, as the coordinator reads it."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in exc.recipients.items()
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def _email(message: Message) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.email],
+        # the same id on every attempt: a mail system that saw it already can drop a repeat
+        headers={"Message-ID": f"<notify-{message.pk}.{message.inspection_id}@ilacs-planner>"},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def send_message(pk: int) -> str:
+    """Send one message if it is due and nobody else is sending it; its status afterwards."""
+    now = timezone.now()
+    if not _claim(pk, now):
+        return str(Message.objects.filter(pk=pk).values_list("status", flat=True).first())
+    message = Message.objects.get(pk=pk)
+    try:
+        _email(message).send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as exc:
+        attempts = message.attempts + 1
+        wait = BACKOFF_MINUTES[attempts - 1] if attempts < MAX_ATTEMPTS else None
+        Message.objects.filter(pk=pk, status=MessageStatus.SENDING).update(
+            status=MessageStatus.FAILED,
+            attempts=F("attempts") + 1,
+            last_answer=_answer(exc)[:2000],
+            next_attempt_at=timezone.now() + dt.timedelta(minutes=wait) if wait else None,
+        )
+        return MessageStatus.FAILED
+    Message.objects.filter(pk=pk, status=MessageStatus.SENDING).update(
+        status=MessageStatus.SENT,
+        attempts=F("attempts") + 1,
+        last_answer="Accepted by the mail server",
+        sent_at=timezone.now(),
+        next_attempt_at=None,
+    )
+    return MessageStatus.SENT
+
+
+def send_due_messages(now: dt.datetime | None = None) -> dict[str, int]:
+    """Every message due now (new ones and retries whose back-off is over), oldest first."""
+    due = Message.objects.due(now or timezone.now()).filter(attempts__lt=MAX_ATTEMPTS)
+    counts: dict[str, int] = {}
+    for pk in due.order_by("created_at", "pk").values_list("pk", flat=True):
+        status = send_message(pk)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
