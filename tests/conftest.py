@@ -8,6 +8,12 @@ from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
 from inspections.models import Inspection, Membership, Person, Role
+from scheduling.planning import plan
+from scheduling.releases import publish
+
+# A deterministic solver budget (see tests/test_scheduling_replan.py): the same plan every run,
+# however loaded the machine.
+DETERMINISTIC_PLAN = {"time_limit": 120.0, "deterministic_time": 0.05, "seed": 0}
 
 # The importers' property tests (tests/test_importers_property.py): 1,000 examples each in CI,
 # the same ones every run (derandomize), so a failure there is a real one anyone can repeat;
@@ -26,6 +32,16 @@ def scenario(db) -> Inspection:
     """The full Shropshire 2025 scenario, loaded as `make demo` loads it."""
     call_command("load_scenario", "shropshire-2025", stdout=io.StringIO())
     return Inspection.objects.get(slug="shropshire-2025")
+
+
+@pytest.fixture
+def published(scenario) -> Inspection:
+    """The scenario planned (every meeting placed) and published as v1, as `make demo` leaves
+    it. Test files with their own `published` fixture override this one."""
+    result = plan(scenario, **DETERMINISTIC_PLAN, fresh=True)
+    assert result.placed == result.total
+    publish(scenario)
+    return scenario
 
 
 @pytest.fixture

@@ -2,26 +2,19 @@
 per inspector) and a printable page, the coordinator's only."""
 
 import io
-import os
 import re
-import shutil
-import subprocess
 from html import unescape
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
+from office import convert_with_libreoffice
 from openpyxl import load_workbook
 
 from evidence.models import Audit, DeepDive
 from inspections.calendar import LONDON
 from inspections.models import Inspector, Person, Role
 from scheduling.models import Release, Travel
-from scheduling.planning import plan
-from scheduling.releases import publish
 
-# Deterministic solver budget (see tests/test_scheduling_replan.py): the same plan every run.
-PLAN_BUDGET = {"time_limit": 120.0, "deterministic_time": 0.05}
 SLUG = "shropshire-2025"
 URL = f"/inspections/{SLUG}/calendar/lead-timetable/"
 DAY = 7
@@ -29,42 +22,9 @@ DAY = 7
 ONSITE_DAYS = list(range(6, 16))
 
 
-@pytest.fixture
-def published(scenario):
-    """Planned and published as `make demo` does (with a deterministic budget)."""
-    result = plan(scenario, **PLAN_BUDGET, seed=0, fresh=True)
-    assert result.placed == result.total
-    publish(scenario)
-    return scenario
-
-
 def _opened_by_libreoffice(path, tmp_path):
-    """The workbook as LibreOffice reads and saves it again (`soffice --headless`, as
-    tests/test_annex_a_export.py converts the Annexe A export)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        if os.environ.get("REQUIRE_BROWSER") or os.environ.get("CI"):
-            pytest.fail("soffice is not installed (apt-get install libreoffice-calc-nogui)")
-        pytest.skip("soffice is not installed")
-    out = tmp_path / "lo"
-    result = subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return load_workbook(out / path.name)
+    """The workbook as LibreOffice reads and saves it again."""
+    return load_workbook(convert_with_libreoffice(path, "xlsx", tmp_path / "lo", tmp_path))
 
 
 def _release_rows_on(inspection, day):

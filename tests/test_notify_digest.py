@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import re
 
-import pytest
 import time_machine
 from django.core.management import call_command
 from smtp_server import text_of
@@ -20,20 +19,8 @@ from inspections.models import Task
 from notify.models import Message
 from notify.tasks import send_due_digests
 from scheduling.models import Release, ReleaseMeeting
-from scheduling.planning import plan
-from scheduling.releases import publish
 
-PLAN_BUDGET = {"time_limit": 120.0, "deterministic_time": 0.05}
 DAY = 8
-
-
-@pytest.fixture
-def published(scenario):
-    """Planned and published as `make demo` does (with a deterministic budget)."""
-    result = plan(scenario, **PLAN_BUDGET, seed=0, fresh=True)
-    assert result.placed == result.total
-    publish(scenario)
-    return scenario
 
 
 def _expected(inspection, start, end):

@@ -43,8 +43,8 @@ def test_each_deep_dive_has_a_council_only_debrief_with_its_worker(scenario):
         )
         assert d.window_days == case.window_days and d.child_ids == case.child_ids
         assert d.mode == "teams" and d.duration <= 30
-    # the report's 69 meetings with inspectors stay 69: a debrief is council-internal
-    assert Meeting.objects.for_inspection(scenario).fieldwork().count() == 69
+    # the scenario's 75 fieldwork meetings stay 75: a debrief is council-internal
+    assert Meeting.objects.for_inspection(scenario).fieldwork().count() == 75
 
 
 def test_reloading_the_scenario_keeps_the_same_debriefs_and_links(scenario):
