@@ -253,6 +253,20 @@ def _solve(
     return solver.replan(with_new, previous, **budget)
 
 
+DEBRIEF_TRIES = 4  # earlier starts for the case tried when its debrief finds no room
+
+
+def _starting_before(case: sp.Meeting, start: int) -> sp.Meeting:
+    """The case meeting, allowed only to start before `start`."""
+    latest_end = start - 1 + case.duration
+    windows = tuple(
+        sp.Span(w.start, min(w.end, latest_end))
+        for w in case.windows
+        if w.start + case.duration <= min(w.end, latest_end)
+    )
+    return dataclasses.replace(case, windows=windows)
+
+
 def find_slot(
     inspection: Inspection,
     new: NewCase,
@@ -279,11 +293,22 @@ def find_slot(
     placements = dict(first.placements)
     if new.leader is not None:
         debrief_type = MeetingType.objects.get(key=DEBRIEF_TYPE)
-        after = placements[CASE_ID].start + case.duration
-        debrief = _debrief_meeting(inspection, built, new, debrief_type, after)
-        locked_case = dataclasses.replace(case, locked=placements[CASE_ID])
-        step = dataclasses.replace(problem, meetings=(*problem.meetings, locked_case))
-        second = _solve(step, placements, debrief, budget) if debrief.windows else None
+        second = None
+        # The case is placed first, then the debrief after it. A start that leaves the
+        # debrief no room is not the only one: look again for the case earlier, a few times.
+        for _ in range(DEBRIEF_TRIES):
+            after = placements[CASE_ID].start + case.duration
+            debrief = _debrief_meeting(inspection, built, new, debrief_type, after)
+            locked_case = dataclasses.replace(case, locked=placements[CASE_ID])
+            step = dataclasses.replace(problem, meetings=(*problem.meetings, locked_case))
+            second = _solve(step, placements, debrief, budget) if debrief.windows else None
+            if second is not None and DEBRIEF_ID in second.placements:
+                break
+            earlier = _starting_before(case, placements[CASE_ID].start)
+            retry = _solve(problem, original, earlier, budget) if earlier.windows else None
+            if retry is None or CASE_ID not in retry.placements:
+                break
+            case, placements = earlier, dict(retry.placements)
         if second is None or DEBRIEF_ID not in second.placements:
             raise DomainError(
                 "The case meeting fits, but the senior leader's debrief after it does not: "

@@ -236,24 +236,22 @@ def test_a_child_named_on_day_7_is_booked_on_day_8_or_9_moving_only_what_the_dif
     check_files_inline(
         inspection, [("List 7.csv", _list_7_csv(inspection, worker.full_name, worker.team))]
     )
-    # The worker is in court on days 8 and 9 but for two hours from the start of their
-    # meeting `target`: the new meeting (and its half-hour debrief) must overlap it. (The
-    # search places the case, then the debrief after it: with no slack the case's own choice
-    # of start could leave the debrief no room.)
+    # The worker is in court on days 8 and 9 but for an hour and a half from the start of
+    # their meeting `target`: the new meeting (and its debrief) can only go where it is now.
     Unavailability.objects.create(
         inspection=inspection, person=worker, start=day_8, end=target.start, reason="court"
     )
     Unavailability.objects.create(
         inspection=inspection,
         person=worker,
-        start=target.start + dt.timedelta(minutes=120),
+        start=target.start + dt.timedelta(minutes=90),
         end=day_10,
         reason="court",
     )
     # Every meeting on days 8 and 9 but `target` is confirmed, and every other one elsewhere;
     # but for whatever holds the debriefing leader just after `target` (it may move instead).
     leader = tracking.senior_leader_for(inspection, worker)
-    debrief_time = (target.end, target.start + dt.timedelta(minutes=120))
+    debrief_time = (target.end, target.start + dt.timedelta(minutes=90))
     leaders = set(
         Meeting.objects.for_inspection(inspection)
         .between(*debrief_time)
