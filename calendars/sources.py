@@ -20,6 +20,7 @@ from calendars.models import FeedKind
 from desk.models import InformationRequest
 from desk.services.requests import child_ids_of_requests, short
 from evidence.models import Audit, DeepDive
+from evidence.services.invitees import is_team_manager
 from inspections.childids import hide_child_ids
 from inspections.models import (
     Inspection,
@@ -210,12 +211,6 @@ def contact(inspection: Inspection) -> str:
     return ", ".join(bit for bit in (name, person.phone, person.email) if bit)
 
 
-def _is_team_manager(person: Person) -> bool:
-    # The people list has no "manages" link: a manager is named so in the job title, and
-    # manages their own team ("Team manager", "Early help team manager", "IRO manager").
-    return bool(person.team) and "manager" in person.job_title.lower()
-
-
 @dataclass(frozen=True)
 class PersonScope:
     """What decides which child IDs a person's feed may carry, besides the release itself."""
@@ -234,7 +229,7 @@ def person_scope(inspection: Inspection, ref: str) -> PersonScope:
     if me is None:
         return PersonScope(case_types, frozenset())
     mine = {ref}
-    if _is_team_manager(me):
+    if is_team_manager(me):
         mine |= set(
             Person.objects.filter(inspection=inspection, team=me.team).values_list("ref", flat=True)
         )

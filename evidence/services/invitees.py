@@ -32,7 +32,9 @@ class CaseInvitees:
 
 
 def is_team_manager(person: Person) -> bool:
-    # As calendars.sources recognises one: "manager" in the job title, with a team.
+    # The one rule (calendars' feeds use it too). The people list has no "manages" link: a
+    # manager is named so in the job title and manages their own team ("Team manager",
+    # "Early help team manager", "IRO manager").
     return bool(person.team) and "manager" in person.job_title.lower()
 
 
