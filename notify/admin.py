@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from inspections.history_admin import ReadOnlyAdmin
-from notify.models import Message
+from notify.models import Message, Preference
 
 
 @admin.register(Message)
@@ -11,3 +11,10 @@ class MessageAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "inspection", "kind", "email", "status", "attempts", "sent_at"]
     list_filter = ["inspection", "kind", "status"]
     search_fields = ["email", "subject", "dedupe_key"]
+    exclude = ["attachment"]  # bytes: the name and type say what it was
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["person", "inspector", "choice", "timetable_workbook", "updated_at"]
+    list_filter = ["choice", "timetable_workbook"]

@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from inspections.models import Inspection, Inspector, Person
-from notify.models import Message, MessageKind, MessageStatus
+from notify.models import ALLOWED, Choice, Message, MessageKind, MessageStatus, Preference
 
 # Minutes to wait after the 1st, 2nd, ... failure; after the last one it stays failed.
 BACKOFF_MINUTES = (5, 15, 60, 240)
@@ -40,12 +40,34 @@ class Outgoing:
     html: str = ""
     person: Person | None = None
     inspector: Inspector | None = None
+    attachment_name: str = ""
+    attachment_type: str = ""
+    attachment: bytes | None = None
+    # Sent whatever the person chose (a concern for those who must see it).
+    essential: bool = False
+
+
+def wants(outgoing: Outgoing, kind: MessageKind) -> bool:
+    """The recipient's choice (digest only, everything, nothing) lets this kind through."""
+    if outgoing.essential:
+        return True
+    who = outgoing.person or outgoing.inspector
+    if who is None:
+        return True
+    field = "person" if outgoing.person is not None else "inspector"
+    choice = (
+        Preference.objects.filter(**{field: who}).values_list("choice", flat=True).first()
+        or Choice.EVERYTHING
+    )
+    return kind in ALLOWED[Choice(choice)]
 
 
 def queue_message(
     inspection: Inspection, kind: MessageKind, dedupe_key: str, outgoing: Outgoing
 ) -> tuple[Message, bool]:
-    """The message for this key, created if new (True) or as it already was (False)."""
+    """The message for this key, created if new (True) or as it already was (False). A kind
+    the recipient asked not to receive is recorded as skipped, never sent."""
+    skipped = not wants(outgoing, kind)
     fields = {
         "inspection": inspection,
         "kind": kind,
@@ -55,7 +77,14 @@ def queue_message(
         "body_html": outgoing.html,
         "person": outgoing.person,
         "inspector": outgoing.inspector,
-        "next_attempt_at": timezone.now(),
+        "attachment_name": outgoing.attachment_name,
+        "attachment_type": outgoing.attachment_type,
+        "attachment": outgoing.attachment,
+        "status": MessageStatus.SKIPPED if skipped else MessageStatus.PENDING,
+        "next_attempt_at": None if skipped else timezone.now(),
+        "last_answer": "Not sent: they chose not to receive this kind of message"
+        if skipped
+        else "",
     }
     try:
         # its own savepoint: a concurrent creator's row makes this insert fail, not the caller
@@ -101,6 +130,8 @@ def _email(message: Message) -> EmailMultiAlternatives:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    if message.attachment is not None and message.attachment_name:
+        email.attach(message.attachment_name, bytes(message.attachment), message.attachment_type)
     return email
 
 

@@ -18,6 +18,23 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     CHANGE_NOTICE = "change_notice", "Change notice"
     INVITATION = "invitation", "Invitation"
+    ALERT = "alert", "Alert to the coordinator"
+
+
+class Choice(models.TextChoices):
+    """What a person has asked to receive (concerns reach those who must see them regardless)."""
+
+    EVERYTHING = "everything", "Everything: digest, reminders, change notices and invitations"
+    DIGEST_ONLY = "digest", "The morning digest only"
+    NOTHING = "nothing", "Nothing"
+
+
+# Which kinds of message each choice lets through.
+ALLOWED = {
+    Choice.EVERYTHING: set(MessageKind),
+    Choice.DIGEST_ONLY: {MessageKind.DIGEST},
+    Choice.NOTHING: set(),
+}
 
 
 class MessageStatus(models.TextChoices):
@@ -25,6 +42,7 @@ class MessageStatus(models.TextChoices):
     SENDING = "sending", "Sending"  # claimed by one worker; never claimed again
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"  # retried at next_attempt_at; given up when that is empty
+    SKIPPED = "skipped", "Not sent: they asked not to receive it"  # recorded, never sent
 
 
 class MessageQuerySet(models.QuerySet["Message"]):
@@ -71,6 +89,10 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_answer = models.TextField(blank=True, help_text="The mail server's answer, or the error.")
     sent_at = models.DateTimeField(null=True, blank=True)
+    # One file sent with it: an invitation's .ics, the lead inspector's timetable workbook.
+    attachment_name = models.CharField(max_length=120, blank=True)
+    attachment_type = models.CharField(max_length=120, blank=True)
+    attachment = models.BinaryField(null=True, blank=True)
 
     objects = MessageQuerySet.as_manager()
 
@@ -91,3 +113,42 @@ class Message(models.Model):
     def recipient_name(self) -> str:
         who = self.person or self.inspector
         return who.full_name if who else self.email
+
+
+class Preference(models.Model):
+    """One person's or inspector's choice of what the planner e-mails them; none means
+    everything. `timetable_workbook`: an inspector who asked for the lead inspector's
+    timetable workbook with the digest."""
+
+    person = models.OneToOneField(
+        "inspections.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notify_preference",
+    )
+    inspector = models.OneToOneField(
+        "inspections.Inspector",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notify_preference",
+    )
+    choice = models.CharField(max_length=16, choices=Choice.choices, default=Choice.EVERYTHING)
+    timetable_workbook = models.BooleanField(
+        default=False, help_text="Send the day's timetable workbook with the morning digest."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=True) & Q(inspector__isnull=False))
+                | (Q(person__isnull=False) & Q(inspector__isnull=True)),
+                name="preference_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.person or self.inspector
+        return f"{who}: {self.get_choice_display()}"

@@ -6,6 +6,7 @@ import dataclasses
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -221,10 +222,12 @@ def solve(
     workers: int = 2,
     hint: dict[str, Placement] | None = None,
     deterministic_time: float | None = None,
+    on_progress: Progress | None = None,
 ) -> Solution:
     """Refine a complete plan (the hint, greedy for the rest) with CP-SAT for `time_limit`
     seconds; or, given `deterministic_time`, for that much of CP-SAT's deterministic time with
-    one worker (the same plan on any machine, however busy), `time_limit` then only a cap."""
+    one worker (the same plan on any machine, however busy), `time_limit` then only a cap.
+    `on_progress(seconds, penalty)` hears of each better whole plan (the start plan first)."""
     t0 = time.perf_counter()
     clock = Clock(time_limit, deterministic_time)
     deadline = clock.deadline()
@@ -234,6 +237,8 @@ def solve(
     large = [part for part in parts if _free(part) > LNS_ABOVE]
     total = sum(_free(part) for part in parts) or 1
     placements = dict(start)
+    report = _reporter(problem, t0, on_progress)
+    report(placements)
     statuses: list[str] = []
     objective = bound = 0.0
     if small:
@@ -249,6 +254,7 @@ def solve(
             clock=clock,
         )
         placements.update(got)
+        report(placements)
         statuses += sts
         objective += obj
         bound += bnd
@@ -264,7 +270,17 @@ def solve(
                 sub, cur, time_limit=share * GLOBAL_SHARE, seed=seed, workers=workers, clock=clock
             )
             cur.update(got)
-        cur = improve(sub, cur, part_end, seed, workers, solve_parts, clock=clock)
+        others = {k: v for k, v in placements.items() if k not in {m.id for m in part}}
+        cur = improve(
+            sub,
+            cur,
+            part_end,
+            seed,
+            workers,
+            solve_parts,
+            clock=clock,
+            on_better=lambda got, others=others: report({**others, **got}),  # type: ignore[misc]
+        )
         for m in part:
             placements.pop(m.id, None)
             if m.id in cur:
@@ -281,6 +297,26 @@ def solve(
         placements, status = start, "greedy"
         objective = score(problem, start)["total"]
     return finish(problem, placements, status, objective, bound, t0)
+
+
+Progress = Callable[[float, float], None]
+
+
+def _reporter(
+    problem: Problem, t0: float, on_progress: Progress | None
+) -> Callable[[dict[str, Placement]], None]:
+    """Tells `on_progress` of a whole plan's penalty when it is lower than the last told."""
+    best = [float("inf")]
+
+    def report(placements: dict[str, Placement]) -> None:
+        if on_progress is None:
+            return
+        total = score(problem, placements)["total"]
+        if total < best[0] - 1e-9:
+            best[0] = total
+            on_progress(time.perf_counter() - t0, total)
+
+    return report
 
 
 def repair_precedences(problem: Problem, placements: dict[str, Placement]) -> dict[str, Placement]:

@@ -49,8 +49,10 @@ def improve(
     solve_parts: SolveParts,
     step_limit: float = 1.0,
     clock: Clock | None = None,
+    on_better: Callable[[dict[str, Placement]], None] | None = None,
 ) -> dict[str, Placement]:
-    """Improve `current` window by window until `deadline` (on `clock`, wall-clock by default)."""
+    """Improve `current` window by window until `deadline` (on `clock`, wall-clock by default);
+    `on_better` hears of each improved plan."""
     clock = clock or Clock(max(0.0, deadline - time.perf_counter()))
     ix = Index(problem)
     rng = random.Random(seed)
@@ -96,6 +98,8 @@ def improve(
                 log.debug("window %s %s: %s", kind, window, total)
                 if total < best - 1e-9:
                     best, current, improved = total, candidate, True
+                    if on_better is not None:
+                        on_better(current)
         stale = 0 if improved else stale + 1
     return current
 
