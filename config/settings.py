@@ -182,6 +182,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ilacs-planner@localhost")
 PASSWORD_RESET_ENABLED = env_bool("PASSWORD_RESET", bool(EMAIL_HOST))
+# Reminders and alerts (notify.reminders): a reminder or alert whose moment passed longer ago
+# than this is not sent late; a request is "about to go overdue" this many minutes before.
+NOTIFY_LATE_LIMIT_MINUTES = env_int("NOTIFY_LATE_LIMIT_MINUTES", 120)
+NOTIFY_REQUEST_ALERT_MINUTES = env_int("NOTIFY_REQUEST_ALERT_MINUTES", 60)
 
 # Optional sign-in through the council's identity provider (OpenID Connect, e.g. Microsoft
 # Entra ID). Signing in creates the account; roles are still granted per inspection here.

@@ -3,6 +3,8 @@ from typing import Any
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
+from scheduling.signals import release_published
+
 
 class NotifyConfig(AppConfig):
     """The planner tells people: e-mails recorded one row each and sent exactly once (the
@@ -16,6 +18,10 @@ class NotifyConfig(AppConfig):
         # Every `migrate` (and `flush`) makes sure a running cluster sends the 07:30 digests and
         # retries failed sends, as planner's sweep is installed (sent after django-q's tables).
         post_migrate.connect(_install_schedules, sender=apps.get_app_config("django_q"))
+        # a lower app tells this one a release is out: change notices and invitations follow
+        from notify.receivers import queue_release_messages  # noqa: PLC0415 - django_q's models
+
+        release_published.connect(queue_release_messages, dispatch_uid="notify-release-messages")
 
 
 def _install_schedules(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:

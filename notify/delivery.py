@@ -131,7 +131,13 @@ def _email(message: Message) -> EmailMultiAlternatives:
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     if message.attachment is not None and message.attachment_name:
-        email.attach(message.attachment_name, bytes(message.attachment), message.attachment_type)
+        kind = message.attachment_type
+        if kind.split(";")[0].strip().lower() == "text/calendar":
+            # An invitation: mail clients read it from the calendar alternative, with its
+            # method ("text/calendar; method=REQUEST"); Django adds the charset itself.
+            kind = ";".join(p for p in kind.split(";") if p.split("=")[0].strip() != "charset")
+            email.attach_alternative(bytes(message.attachment).decode(), kind)
+        email.attach(message.attachment_name, bytes(message.attachment), kind)
     return email
 
 

@@ -7,23 +7,27 @@ day, listing exactly their items (GOV.UK Notify style: a heading, then scannable
 - requests for information they own that are due that day or overdue (open ones);
 - KIT actions they own that are due that day or overdue (open ones).
 
-Inspectors get their day's diary (their meetings). Nobody without items gets a message, nor
+Inspectors get their day's diary (their meetings), and those who asked for it (their
+Preference's timetable_workbook) the day's lead inspector's timetable workbook attached. Nobody without items gets a message, nor
 anyone without an e-mail address. Children appear by ID only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.template.loader import render_to_string
 
+from calendars import lead_timetable
 from desk.models import InformationRequest, KitAction
 from inspections.calendar import LONDON, to_utc
 from inspections.models import Inspection, Inspector, Person, Task
 from notify.delivery import Outgoing, queue_message
-from notify.models import Message, MessageKind
+from notify.models import Message, MessageKind, Preference
 from scheduling.daysheet import snapshots_for_day
 from scheduling.snapshots import MeetingSnapshot, SnapshotMode, SnapshotStatus
 
@@ -164,7 +168,31 @@ def _summary(digest: Digest) -> str:
     return ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in parts if n)
 
 
-def outgoing(inspection: Inspection, digest: Digest) -> Outgoing:
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _wants_workbook(digest: Digest) -> bool:
+    """An inspector who asked for the lead inspector's timetable workbook with the digest."""
+    return (
+        digest.is_inspector
+        and Preference.objects.filter(inspector_id=digest.who.pk, timetable_workbook=True).exists()
+    )
+
+
+def _timetable_workbook(inspection: Inspection, day: int) -> bytes | None:
+    """The day's lead inspector's timetable (the published release), or None before one."""
+    try:
+        return lead_timetable.workbook(inspection, day)
+    except lead_timetable.NotPublished:
+        return None
+
+
+def outgoing(
+    inspection: Inspection,
+    digest: Digest,
+    workbook: Callable[[], bytes | None] | None = None,
+) -> Outgoing:
+    """`workbook`: the day's timetable workbook, built once for all who asked for it."""
     date = digest.date
     when = f"{date:%A} {date.day} {date:%B}"
     context = {
@@ -175,6 +203,9 @@ def outgoing(inspection: Inspection, digest: Digest) -> Outgoing:
         "sections": _sections(digest),
         "summary": _summary(digest),
     }
+    book = None
+    if _wants_workbook(digest):
+        book = workbook() if workbook else _timetable_workbook(inspection, digest.day)
     return Outgoing(
         email=digest.email,
         subject=f"{inspection.title}: your day {digest.day}, {when} ({context['summary']})",
@@ -182,14 +213,25 @@ def outgoing(inspection: Inspection, digest: Digest) -> Outgoing:
         html=render_to_string("notify/email/digest.html", context),
         person=digest.who if isinstance(digest.who, Person) else None,
         inspector=digest.who if isinstance(digest.who, Inspector) else None,
+        attachment_name=lead_timetable.filename(inspection, digest.day) if book else "",
+        attachment_type=XLSX if book else "",
+        attachment=book,
     )
 
 
 def create_digests(inspection: Inspection, day: int) -> list[tuple[Message, bool]]:
     """Each digest of the day recorded as a message (True when new): idempotent by key."""
+
+    @cache
+    def workbook() -> bytes | None:
+        return _timetable_workbook(inspection, day)
+
     return [
         queue_message(
-            inspection, MessageKind.DIGEST, d.dedupe_key(inspection), outgoing(inspection, d)
+            inspection,
+            MessageKind.DIGEST,
+            d.dedupe_key(inspection),
+            outgoing(inspection, d, workbook),
         )
         for d in digests_for_day(inspection, day)
         if d.email

@@ -6,6 +6,7 @@
   nothing. (A cron schedule would need croniter, which is not installed.)
 - a sweep every few minutes that sends what is due: retries after their back-off, and any
   message whose first send was lost with its queue entry.
+- the deadline reminders and coordinators' alerts due now, every few minutes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ DIGEST_SCHEDULE = "Send the morning digests"
 DIGEST_AT = dt.time(7, 30)
 RETRY_SCHEDULE = "Send due messages"
 RETRY_EVERY_MINUTES = 5
+# Reminders and alerts: what is due now, every few minutes (notify.reminders).
+REMINDER_SCHEDULE = "Send due reminders and alerts"
+REMINDER_EVERY_MINUTES = 5
 
 
 def next_digest_run(now: dt.datetime) -> dt.datetime:
@@ -50,6 +54,15 @@ def install_schedules(using: str = "default") -> None:
             "func": "notify.tasks.send_due_messages",
             "schedule_type": Schedule.MINUTES,
             "minutes": RETRY_EVERY_MINUTES,
+            "repeats": -1,
+        },
+    )
+    schedules.update_or_create(
+        name=REMINDER_SCHEDULE,
+        defaults={
+            "func": "notify.tasks.send_reminders",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": REMINDER_EVERY_MINUTES,
             "repeats": -1,
         },
     )

@@ -10,6 +10,8 @@ from inspections.models import Inspection
 from notify import delivery
 from notify.digest import create_digests
 from notify.models import MessageStatus
+from notify.release_messages import create_release_messages
+from notify.reminders import send_due_reminders
 
 
 def send_message(pk: int) -> str:
@@ -35,3 +37,38 @@ def send_due_digests() -> str:
                 created += 1
                 async_task("notify.tasks.send_message", message.pk, group="digests")
     return f"{created} digest(s) queued"
+
+
+# Messages per send job: a big release's sends (v1 invites everyone to everything) are shared
+# by the workers, and no job comes near the worker timeout on a slow mail server.
+SEND_BATCH = 50
+
+
+def send_messages(pks: list[int]) -> str:
+    """Send each of these messages that is due (each claimed as send_message claims it)."""
+    counts: dict[str, int] = {}
+    for pk in pks:
+        status = delivery.send_message(pk)
+        counts[status] = counts.get(status, 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing"
+
+
+def send_release_messages(release_pk: int) -> str:
+    """A published release's change notices and invitations, recorded once each and queued for
+    sending in batches. Run twice, nothing is recorded twice and nothing sent twice."""
+    pending = [
+        message.pk
+        for message, _new in create_release_messages(release_pk)
+        if message.status == MessageStatus.PENDING
+    ]
+    for start in range(0, len(pending), SEND_BATCH):
+        batch = pending[start : start + SEND_BATCH]
+        async_task("notify.tasks.send_messages", batch, group="releases")
+    return f"{len(pending)} message(s) queued"
+
+
+def send_reminders() -> str:
+    """Deadline reminders and the coordinators' alerts due now, each recorded and sent once
+    however many workers run this at the same moment (notify.reminders)."""
+    counts = send_due_reminders()
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing due"

@@ -38,6 +38,8 @@ RESTRICTED: list[tuple[str, str, tuple[str, ...], Role]] = [
     ("Case tracking", "desk:tracking", ("tracking",), Role.PROJECT_TEAM),
     # what the planner emailed, and the sends that failed (notify)
     ("Messages", "notify:messages", ("messages",), Role.PROJECT_TEAM),
+    # every member chooses what the planner e-mails them (notify)
+    ("Your e-mails", "notify:my-choice", ("email",), Role.VIEWER),
     ("History", "planner:history", ("history",), Role.COORDINATOR),
 ]
 # Only for those who see concerns about a child (inspections.access.sees_concerns).

@@ -1,13 +1,15 @@
 """Planning service: build the Problem, run the solver, write draft placements, report the diff.
 
-`plan` gives an instant complete greedy plan and refines it with CP-SAT; when a draft already
-exists it re-plans from it, moving as few meetings as it can. Confirmed meetings never move.
+`plan` starts from an instant complete greedy plan (`first_plan` gives its summary at once,
+writing nothing) and refines it with CP-SAT; when a draft already exists it re-plans from it,
+moving as few meetings as it can. Confirmed meetings never move.
 The solve runs unlocked; writing its result holds the inspection's schedule lock and re-checks
 the draft it makes with the meetings edited meanwhile, so a plan never writes a clash.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ from scheduling.problem_builder import (
     placement_of,
     room_pk,
 )
+from scheduling.solver.greedy import greedy_place
 from scheduling.solver.problem import Placement, Problem, Solution, Violation
 
 __all__ = [
@@ -41,11 +44,14 @@ __all__ = [
     "build_problem",
     "check_draft",
     "describe_slot",
+    "first_plan",
     "plan",
     "replan",
 ]
 
 Progress = Callable[[int, str], None]
+FirstPlan = Callable[["PlanResult"], None]  # hears the instant first plan's summary
+Penalty = Callable[[float, float], None]  # (seconds, penalty) of each better plan CP-SAT finds
 
 MERGE_REFUSED = (
     "The plan clashes with changes saved while it was being worked out, so none of it was "
@@ -99,6 +105,7 @@ class PlanResult:
             "placed_now": [m.meeting_id for m in self.moved if not m.before],
             "lost": [m.as_json() for m in self.moved if m.before and not m.after],
             "objective": self.objective,
+            "penalty": self.soft.get("total", self.objective),  # solver.score's one scale
             "bound": self.bound,
             "seconds": round(self.seconds, 2),
             "soft": self.soft,
@@ -203,6 +210,46 @@ def apply_solution(
     return moves, skipped
 
 
+def preview_moves(inspection: Inspection, built: Built, solution: Solution) -> list[Move]:
+    """What `apply_solution` would move, written nowhere (the first plan's summary, at once)."""
+    rooms = {
+        r.pk: r for r in Room.objects.filter(venue__inspection=inspection).select_related("venue")
+    }
+    venues = {v.ref: v for v in Venue.objects.filter(inspection=inspection)}
+    names = {i.ref: i.full_name for i in inspection.inspectors.all()}
+    moves = []
+    for pm in built.problem.meetings:
+        meeting = built.meetings.get(pm.id)
+        if meeting is None or meeting.status in (MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED):
+            continue
+        new = solution.placements.get(pm.id)
+        if _same(placement_of(meeting, built), new):
+            continue
+        before = describe_slot(meeting.start, meeting.end, meeting.mode, meeting.where)
+        after, inspectors = "", []
+        if new is not None:
+            start = built.moment(new.start)
+            rpk = room_pk(new.room)
+            # a copy, never saved: Meeting.where words the place as the saved meeting would
+            shown = copy.copy(meeting)
+            shown.room = rooms.get(rpk) if rpk else None
+            venue_ref = shown.room.venue.ref if shown.room else new.venue or pm.venue
+            shown.placed_venue = venues.get(venue_ref) if venue_ref else None
+            end = start + dt.timedelta(minutes=pm.duration)
+            after = describe_slot(start, end, shown.mode, shown.where)
+            inspectors = [names[r] for r in new.inspectors if r in names]
+        moves.append(
+            Move(
+                meeting_id=meeting.pk,
+                title=meeting.title,
+                before=before,
+                after=after,
+                affected=_people_of(meeting, inspectors),
+            )
+        )
+    return moves
+
+
 def _refuse_new_violations(
     inspection: Inspection, problem: Problem, solution: Solution, written: set[str]
 ) -> None:
@@ -259,6 +306,31 @@ def _result(built: Built, solution: Solution, moves: list[Move], skipped: list[s
     )
 
 
+def _replanning(built: Built, fresh: bool) -> bool:
+    return not fresh and any(m.hint is not None for m in built.problem.meetings)
+
+
+def _first_solution(built: Built, replanning: bool) -> Solution:
+    """The instant complete plan a run starts from: first-fit from scratch; re-planning, the
+    draft kept where it breaks no hard rule and the rest placed first-fit around it."""
+    if not replanning:
+        return solver.greedy(built.problem)
+    previous = current_placements(built)
+    broken = {mid for v in solver.check(built.problem, previous) for mid in v.meetings}
+    kept = {mid: p for mid, p in previous.items() if mid not in broken}
+    placements, unplaced = greedy_place(built.problem, fixed=kept)
+    soft = solver.score(built.problem, placements)
+    return Solution(placements, unplaced, "greedy", objective=soft["total"], soft=soft)
+
+
+def first_plan(inspection: Inspection, *, fresh: bool = False) -> PlanResult:
+    """The summary of the instant plan `plan` starts from (placed, unplaced and why, what it
+    moves against the draft), written nowhere: shown at once while the worker refines."""
+    built = build(inspection, draft=not fresh)
+    solution = _first_solution(built, _replanning(built, fresh))
+    return _result(built, solution, preview_moves(inspection, built, solution), [])
+
+
 def plan(
     inspection: Inspection,
     time_limit: float = 10.0,
@@ -267,21 +339,22 @@ def plan(
     fresh: bool = False,
     progress: Progress | None = None,
     deterministic_time: float | None = None,
+    on_first: FirstPlan | None = None,
+    on_penalty: Penalty | None = None,
 ) -> PlanResult:
     """Plan every meeting. With a draft already in place, re-plan from it (fewest moves).
 
     `deterministic_time` budgets CP-SAT's own measure of work instead of seconds, so the same
-    inspection gives the same plan however busy the machine is (tests); `time_limit` then caps."""
+    inspection gives the same plan however busy the machine is (tests); `time_limit` then caps.
+    `on_first` hears the instant first plan's summary, `on_penalty` each better plan's penalty."""
     built = build(inspection, draft=not fresh)
-    if not fresh and any(m.hint is not None for m in built.problem.meetings):
-        return _replan(inspection, built, time_limit, seed, progress, deterministic_time)
+    if _replanning(built, fresh):
+        return _replan(inspection, built, time_limit, seed, progress, deterministic_time, on_first)
     report = progress or (lambda pct, stage: None)
     report(5, "Greedy first plan")
     first = solver.greedy(built.problem)
-    if progress is not None:
-        # An instant complete plan on screen while CP-SAT refines it.
-        apply_solution(inspection, built.problem, first, versions=built.versions)
-        built = build(inspection, draft=True)
+    if on_first is not None:  # on screen while CP-SAT refines it; the draft keeps its plan
+        on_first(_result(built, first, preview_moves(inspection, built, first), []))
     report(30, "Refining with CP-SAT")
     refined = solver.solve(
         built.problem,
@@ -290,6 +363,7 @@ def plan(
         workers=2,
         hint=first.placements,
         deterministic_time=deterministic_time,
+        on_progress=on_penalty,
     )
     best = _better(refined, first)
     moves, skipped = apply_solution(inspection, built.problem, best, versions=built.versions)
@@ -316,8 +390,12 @@ def _replan(
     seed: int,
     progress: Progress | None,
     deterministic_time: float | None = None,
+    on_first: FirstPlan | None = None,
 ) -> PlanResult:
     report = progress or (lambda pct, stage: None)
+    if on_first is not None:  # the draft repaired first-fit: on screen while the re-plan runs
+        first = _first_solution(built, replanning=True)
+        on_first(_result(built, first, preview_moves(inspection, built, first), []))
     report(10, "Re-planning from the current draft")
     previous = current_placements(built)
     solution = solver.replan(

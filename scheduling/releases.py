@@ -12,6 +12,8 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +28,7 @@ from scheduling.locks import lock_schedule
 from scheduling.models import Meeting, MeetingStatus, Mode, Release, ReleaseMeeting
 from scheduling.observations import consent_refusals
 from scheduling.planning import check_draft, describe_slot
+from scheduling.signals import release_published
 from scheduling.snapshots import Attendee, MeetingSnapshot, SnapshotMode, SnapshotStatus
 
 
@@ -173,6 +176,78 @@ def diff_rows(
     return {**log, "affected": sorted(affected)}
 
 
+@dataclass(frozen=True)
+class AttendeeChange:
+    """One meeting of a release's changelog, as it concerns one of its people."""
+
+    change: str  # its list in the changelog: moved, new, cancelled or changed
+    to_them: str  # "added" (new to them), "removed" (no longer in it), else `change`
+    meeting: MeetingSnapshot  # as the release has it (its sequence included)
+    before: MeetingSnapshot | None  # as the release before had it; None for a new meeting
+
+
+CHANGES = ("moved", "new", "cancelled", "changed")  # diff_rows' lists of meetings
+
+
+def _people(row: dict[str, Any] | None) -> set[tuple[str, str]]:
+    if row is None:
+        return set()
+    return {(a["kind"], a["ref"]) for a in (*row["inspectors"], *row["attendees"])}
+
+
+def changes_by_attendee(
+    previous: dict[int, dict[str, Any]],
+    current: dict[int, dict[str, Any]],
+    numbers: tuple[int, int] = (0, 0),
+) -> dict[tuple[str, str], list[AttendeeChange]]:
+    """diff_rows per person: (kind, ref) -> the changelog's meetings they are or were in, by
+    start. Someone is in a meeting's list exactly when diff_rows lists the meeting and they are
+    in its row before or after. `numbers`: the two releases' numbers, for the snapshots."""
+    log = diff_rows(previous, current)
+    listed = [(change, e["meeting_id"]) for change in CHANGES for e in log[change]]
+    listed.sort(key=lambda cp: (current[cp[1]]["start"], cp[1]))
+    out: dict[tuple[str, str], list[AttendeeChange]] = defaultdict(list)
+    for change, pk in listed:
+        old, row = previous.get(pk), current[pk]
+        before, after = _people(old), _people(row)
+        meeting = _snapshot(row, int(row.get("sequence", 0)), numbers[1])
+        was = _snapshot(old, int(old.get("sequence", 0)), numbers[0]) if old else None
+        for who in sorted(before | after):
+            if change == "cancelled":
+                to_them = change
+            elif who not in before:
+                to_them = "added"
+            elif who not in after:
+                to_them = "removed"
+            else:
+                to_them = change
+            out[who].append(AttendeeChange(change, to_them, meeting, was))
+    return dict(out)
+
+
+@dataclass(frozen=True)
+class ReleaseChanges:
+    meetings: list[MeetingSnapshot]  # every meeting of the release, by start
+    by_attendee: dict[tuple[str, str], list[AttendeeChange]]  # see changes_by_attendee
+
+
+def attendee_changes(release: Release) -> ReleaseChanges:
+    """What `release` changed for each person and inspector, against the release before it
+    (for v1, every meeting is new to everyone in it)."""
+    previous = (
+        Release.objects.filter(inspection_id=release.inspection_id, number__lt=release.number)
+        .order_by("-number")
+        .first()
+    )
+    old, rows = _release_rows(previous), _release_rows(release)
+    numbers = (previous.number if previous else 0, release.number)
+    meetings = [
+        _snapshot(row, row["sequence"], release.number)
+        for row in sorted(rows.values(), key=lambda r: (r["start"], r["meeting_pk"]))
+    ]
+    return ReleaseChanges(meetings, changes_by_attendee(old, rows, numbers))
+
+
 def _release_rows(release: Release | None) -> dict[int, dict[str, Any]]:
     if release is None:
         return {}
@@ -261,6 +336,11 @@ def publish(inspection: Inspection, *, actor: Any = None, notes: str = "") -> Re
             )
             for pk, row in rows.items()
         ]
+    )
+    # Change notices and invitations, once the release is there for a worker to read; robust:
+    # a broker that refuses the job is logged, and never un-publishes a committed release.
+    transaction.on_commit(
+        partial(release_published.send, sender=Release, release_pk=release.pk), robust=True
     )
     return release
 

@@ -74,8 +74,9 @@ def test_same_seed_same_plan():
 
 
 def _plan_in_a_new_process(hash_seed: str) -> list:
-    """The Shropshire shape solved (window by window, two workers asked for) on a deterministic
-    budget in a fresh interpreter, whose string hashing (set order) differs from this one's."""
+    """The Shropshire shape solved (neighbourhood by neighbourhood, two workers asked for) on a
+    deterministic budget in a fresh interpreter, whose string hashing (set order) differs from
+    this one's."""
     code = (
         "import json; from benchmarks.instances import shropshire; "
         "from scheduling.solver import solve; "
@@ -98,6 +99,24 @@ def test_a_deterministic_budget_gives_the_same_plan_every_time():
     assert sorted([k, p.start, list(p.inspectors), p.room] for k, p in here.placements.items()) == (
         first
     )
+
+
+def test_progress_hears_each_better_plan_from_the_first_down_to_the_one_returned():
+    prob = shropshire()
+    heard: list[tuple[float, float]] = []
+    s = solve(
+        prob,
+        time_limit=CAP,
+        seed=3,
+        deterministic_time=0.2,
+        on_progress=lambda seconds, penalty: heard.append((seconds, penalty)),
+    )
+    penalties = [p for _, p in heard]
+    assert penalties[0] == greedy(prob).soft["total"]  # the plan it starts from, at once
+    assert penalties[-1] == s.soft["total"]
+    assert len(penalties) >= 3  # the search found better plans on the way
+    assert all(a > b for a, b in zip(penalties, penalties[1:], strict=False))
+    assert [t for t, _ in heard] == sorted(t for t, _ in heard)
 
 
 def test_locked_meetings_never_move():

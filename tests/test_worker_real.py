@@ -43,7 +43,7 @@ from annex_a.services.checks import NOT_QUEUED as CHECK_NOT_QUEUED
 from annex_a.services.checks import WORKER_LOST as CHECK_WORKER_LOST
 from annex_a.services.lists import annex_a_spec
 from planner.services.jobs import SCHEDULE_NAME
-from scheduling.models import PlanRun, PlanRunStatus
+from scheduling.models import Meeting, PlanRun, PlanRunStatus
 from scheduling.runs import NOT_QUEUED as RUN_NOT_QUEUED
 from scheduling.runs import TIMED_OUT as RUN_TIMED_OUT
 from scheduling.runs import WORKER_LOST as RUN_WORKER_LOST
@@ -186,6 +186,7 @@ def _dedupe(seen):
 # --- the pages --------------------------------------------------------------------------------
 
 TAG = re.compile(r'govuk-tag[^"]*">([^<]+)</strong>\s*([^<]*)')
+REFINING = re.compile(r"Refining with CP-SAT \(\d+%\)")  # the % rises with the solve's time
 
 
 def _run_state(client, inspection, run_pk):
@@ -194,6 +195,19 @@ def _run_state(client, inspection, run_pk):
     assert page.status_code == 200
     tag, rest = TAG.search(page.content.decode()).groups()
     return tag, " ".join(rest.split())
+
+
+PENALTY = re.compile(r'id="plan-run-penalty">Penalty ([\d,]+)(?: → ([\d,]+))?')
+
+
+def _run_panel(client, inspection, run_pk):
+    """The panel's tag, the text after it, and the penalty it shows now (None if none)."""
+    page = client.get(reverse("scheduling:plan-run", args=[inspection.slug, run_pk]))
+    assert page.status_code == 200
+    tag, rest = TAG.search(page.content.decode()).groups()
+    shown = PENALTY.search(page.content.decode())
+    penalty = int((shown.group(2) or shown.group(1)).replace(",", "")) if shown else None
+    return tag, " ".join(rest.split()), penalty
 
 
 def _start_plan(client, inspection, time_limit, fresh=True):
@@ -236,21 +250,31 @@ def test_a_plan_run_shows_queued_then_progress_then_the_plan(scenario, staff_cli
     response, run = _start_plan(staff_client, scenario, time_limit=4)
     assert "The planner is working out the timetable." in response.content.decode()
     assert _run_state(staff_client, scenario, run.pk) == ("Queued", "(0%)")  # no worker yet
+    total = Meeting.objects.for_inspection(scenario).active().count()
+    # the first plan is on the page already, worked out by the request, not the worker
+    assert f"Placed {total} of {total} meetings; 0 moved, {total} newly placed." in (
+        response.content.decode()
+    )
+    first = run.first_summary["penalty"]
 
     worker.start()
     seen = _poll(
-        lambda: _run_state(staff_client, scenario, run.pk),
+        lambda: _run_panel(staff_client, scenario, run.pk),
         lambda s: s[0] != "Queued" and s[0] != "Running",
         worker,
     )
 
-    assert [tag for tag, _ in _dedupe(seen)] == ["Queued", "Running", "Done"], (
+    assert [tag for tag, *_ in _dedupe(seen)] == ["Queued", "Running", "Done"], (
         seen,
         worker.output(),
     )
-    assert ("Running", "Refining with CP-SAT (30%)") in seen
+    assert any(tag == "Running" and REFINING.fullmatch(text) for tag, text, _ in seen), seen
     run.refresh_from_db()
     assert run.status == PlanRunStatus.DONE
+    shown = [penalty for *_, penalty in seen]
+    assert shown == sorted(shown, reverse=True)  # the penalty on the page only ever falls
+    assert (shown[0], shown[-1]) == (first, run.summary["penalty"])
+    assert run.penalty_history[-1][1] == run.summary["penalty"] < first
     assert seen[-1][1].startswith(
         f"Placed {run.summary['total']} of {run.summary['total']} meetings"
     )
@@ -335,7 +359,7 @@ def test_a_plan_run_whose_worker_is_killed_is_shown_failed_and_a_new_run_can_sta
     worker.start()
     _poll(
         lambda: _run_state(staff_client, scenario, run.pk),
-        lambda s: s == ("Running", "Refining with CP-SAT (30%)"),
+        lambda s: s[0] == "Running" and REFINING.fullmatch(s[1]),
         worker,
     )
 
@@ -343,7 +367,11 @@ def test_a_plan_run_whose_worker_is_killed_is_shown_failed_and_a_new_run_can_sta
     run.refresh_from_db()
 
     # the page cannot know yet: a run may take up to the worker timeout
-    assert _run_state(staff_client, scenario, run.pk) == ("Running", "Refining with CP-SAT (30%)")
+    assert _run_state(staff_client, scenario, run.pk) == (
+        "Running",
+        f"{run.stage} ({run.progress}%)",
+    )
+    assert REFINING.fullmatch(f"{run.stage} ({run.progress}%)")
     stale = settings.Q_CLUSTER["timeout"] + settings.JOBS_STALE_MARGIN_SECONDS
     with time_machine.travel(run.started_at + dt.timedelta(seconds=stale + 1)):
         assert _run_state(staff_client, scenario, run.pk) == ("Failed", RUN_WORKER_LOST)

@@ -8,12 +8,17 @@ from django.db.models import Q
 
 from inspections.audit import audit_history
 from inspections.models.people import PersonRole
+from inspections.workflow.reminders import DEFAULT_REMIND
 
 
 class TaskStatus(models.TextChoices):
     TODO = "todo", "To do"
     IN_PROGRESS = "in_progress", "In progress"
     DONE = "done", "Done"
+
+
+def default_remind() -> list[str]:
+    return list(DEFAULT_REMIND)
 
 
 class TaskQuerySet(models.QuerySet["Task"]):
@@ -77,6 +82,12 @@ class Task(models.Model):
     )
     # True once a person changed the owner, so re-applying the template leaves it alone.
     owner_edited = models.BooleanField(default=False)
+    # When the owner is reminded: the template's lead times ("3h" before, "09:00" on the day).
+    remind = models.JSONField(
+        default=default_remind,
+        blank=True,
+        help_text='Reminder lead times: "3h" before the deadline, "09:00" on the day; [] none.',
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TaskQuerySet.as_manager()

@@ -74,6 +74,7 @@ def apply_template(
         "due_at",
         "owner_role",
         "progress_source",
+        "remind",
     )
     for spec in concrete:
         values = {
@@ -86,6 +87,7 @@ def apply_template(
             "due_at": spec.due_at,
             "owner_role": spec.owner_role,
             "progress_source": spec.progress,
+            "remind": list(spec.remind),
         }
         task = existing.get(spec.key)
         if task is None:

@@ -16,6 +16,7 @@ from inspections.calendar import (
     is_working_day,
     to_utc,
 )
+from inspections.workflow.reminders import DEFAULT_REMIND, ReminderError, parse_remind
 
 PHASES = ("preparation", "week1", "onsite", "after")
 OWNER_ROLES = (
@@ -58,6 +59,7 @@ _TASK_KEYS = {
     "repeat",
     "after_event",
     "working_days",
+    "remind",
 }
 _TEMPLATE_KEYS = {
     "key",
@@ -89,6 +91,8 @@ class TaskSpec:
     repeat: str = ""
     after_event: str = ""
     working_days: int = 0
+    # lead times of the owner's reminders (inspections.workflow.reminders)
+    remind: tuple[str, ...] = DEFAULT_REMIND
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,10 @@ def parse_template(data: dict[str, Any], source: str = "template") -> WorkflowTe
         after_event, working_days = _parse_event(raw, where)
         if after_event and repeat:
             raise WorkflowError(f"{where}: a repeated task cannot hang off an event")
+        try:
+            remind = parse_remind(raw["remind"]) if "remind" in raw else DEFAULT_REMIND
+        except ReminderError as exc:
+            raise WorkflowError(f"{where}: {exc}") from exc
         specs.append(
             TaskSpec(
                 key=str(raw["key"]),
@@ -200,6 +208,7 @@ def parse_template(data: dict[str, Any], source: str = "template") -> WorkflowTe
                 repeat=repeat,
                 after_event=after_event,
                 working_days=working_days,
+                remind=remind,
             )
         )
     template = WorkflowTemplate(
@@ -282,6 +291,7 @@ class ConcreteTask:
     # provisionally from the template's typical day until the event is recorded)
     after_event: str = ""
     provisional: bool = False
+    remind: tuple[str, ...] = DEFAULT_REMIND
 
     @property
     def waiting_for(self) -> str:
@@ -332,6 +342,7 @@ def expand_tasks(
                         depends_on=spec.depends_on,
                         progress=spec.progress,
                         template_key=spec.key,
+                        remind=spec.remind,
                     )
                 )
         else:
@@ -358,6 +369,7 @@ def expand_tasks(
                     template_key=spec.key,
                     after_event=spec.after_event,
                     provisional=bool(spec.after_event) and recorded is None,
+                    remind=spec.remind,
                 )
             )
     # a dependency on a repeated task means all of its copies

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -121,6 +123,12 @@ class PlanRun(models.Model):
     seed = models.IntegerField(default=0)
     fresh = models.BooleanField(default=False, help_text="Ignore the current draft.")
     summary = models.JSONField(default=dict, blank=True)
+    first_summary = models.JSONField(
+        default=dict, blank=True, help_text="The instant first plan, shown while CP-SAT refines."
+    )
+    penalty_history = models.JSONField(
+        default=list, blank=True, help_text="[seconds, penalty] of each better plan, first first."
+    )
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -136,3 +144,34 @@ class PlanRun(models.Model):
 
     def __str__(self) -> str:
         return f"Plan run {self.pk} ({self.status})"
+
+    @property
+    def first_penalty(self) -> float | None:
+        return _penalty(self.first_summary)
+
+    @property
+    def penalty_now(self) -> float | None:
+        """The refined plan's penalty once done; meanwhile the best found so far."""
+        if self.summary:
+            return _penalty(self.summary)
+        if self.penalty_history:
+            return float(self.penalty_history[-1][1])
+        return self.first_penalty
+
+    def penalty_line(self) -> str:
+        """'Penalty 10,545 → 2,310, 78% lower': the soft penalty from the first plan's to now's."""
+        first, now = self.first_penalty, self.penalty_now
+        if first is None or now is None:
+            return ""
+        if now == first:
+            return f"Penalty {first:,.0f}"
+        line = f"Penalty {first:,.0f} → {now:,.0f}"
+        if first > 0 and now < first:
+            line += f", {round(100 * (first - now) / first)}% lower"
+        return line
+
+
+def _penalty(summary: dict[str, Any]) -> float | None:
+    """A plan summary's soft penalty (PlanResult.as_json), on the one scale of solver.score."""
+    value = summary.get("penalty", (summary.get("soft") or {}).get("total"))
+    return None if value is None else float(value)

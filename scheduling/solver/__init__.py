@@ -1,8 +1,10 @@
 """The timetabling core (pure: no Django). See problem.py for the data and each module for its part.
 
 - greedy(problem): first-fit plan, every hard rule kept, unplaced meetings explained.
-- solve(problem, time_limit=, seed=, workers=, hint=, deterministic_time=): CP-SAT refinement
-  from a complete hint (deterministic_time: a budget of CP-SAT work, the same plan on any machine).
+- solve(problem, time_limit=, seed=, workers=, hint=, deterministic_time=, on_progress=): CP-SAT
+  refinement from a complete hint, small parts whole and large ones by large-neighbourhood
+  search (deterministic_time: a budget of CP-SAT work, the same plan on any machine;
+  on_progress(seconds, penalty): each better whole plan).
 - check(problem, placements): every hard-rule violation in plain English.
 - explain(problem, meeting_id, placements): why a meeting cannot be placed.
 - replan(problem, previous, time_limit=, seed=, deterministic_time=): fewest moves after a change.

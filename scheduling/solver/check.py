@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .index import DAY_MINUTES, Index, fits
-from .problem import IN_PERSON, Meeting, Placement, Problem, Span, Violation
+from .problem import IN_PERSON, Meeting, Placement, Problem, Violation
 
 # Soft weights: one scale for every plan (greedy, CP-SAT, by hand).
 W_PREFERRED = 1  # per minute away from the preferred start
@@ -418,10 +418,6 @@ def _check_day(ix: Index, iid: str, who: str, midnight: int, day: list[Item]) ->
     return out
 
 
-def available_on(ix: Index, iid: str, lo: int, hi: int) -> bool:
-    return any(s.overlaps(Span(lo, hi)) for s in ix.inspector_spans(iid))
-
-
 def score(problem: Problem, placements: dict[str, Placement]) -> dict[str, float]:
     """Soft penalty by goal (and the total) for any plan, on the same scale as CP-SAT's objective."""
     ix = Index(problem)
@@ -462,7 +458,7 @@ def score(problem: Problem, placements: dict[str, Placement]) -> dict[str, float
                 lunch += 1
     balance = 0
     for d in ix.days:
-        present = [i.id for i in problem.inspectors if available_on(ix, i.id, d.start, d.end)]
+        present = ix.present(d)
         if len(present) >= 2:
             loads = [load.get((i, d.midnight), 0) for i in present]
             balance += max(loads) - min(loads)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 
@@ -25,6 +26,7 @@ from .problem import (
     TEAMS,
     VISIT,
     Day,
+    Inspector,
     Meeting,
     Placement,
     Problem,
@@ -108,6 +110,7 @@ class Index:
         self._rooms_cache: dict[str, list[Room]] = {}
         self._base_cache: dict[str, list[Span]] = {}
         self._shrunk: dict[tuple[str, int, int], list[Span]] = {}
+        self._present: dict[int, list[str]] = {}
 
     # ---- display -------------------------------------------------------------------------
     def day_of(self, minute: int) -> Day | None:
@@ -160,12 +163,23 @@ class Index:
         got = self._isets.get(iid)
         if got is None:
             i = self.inspectors.get(iid)
-            spans = _merge(sorted(i.available if i else (), key=lambda s: (s.start, s.end)))
-            for d in self.days:
-                team = self.team_span(iid, d.midnight)
-                if team is not None:
-                    spans = _cut(spans, team)
-            got = self._isets[iid] = SpanSet(spans)
+            if i is None:
+                got = SpanSet(())
+            else:  # shared by every Index of the same inspector and days (the search's many)
+                got = _inspector_set(i, tuple(self.days), self.problem.rules.team_time)
+            self._isets[iid] = got
+        return got
+
+    def present(self, d: Day) -> list[str]:
+        """Inspectors available at some time in the day's working hours (the balance goal's)."""
+        got = self._present.get(d.midnight)
+        if got is None:
+            span = Span(d.start, d.end)
+            got = self._present[d.midnight] = [
+                i.id
+                for i in self.problem.inspectors
+                if any(s.overlaps(span) for s in self.inspector_spans(i.id))
+            ]
         return got
 
     def person_spans(self, pid: str) -> list[Span] | None:
@@ -296,6 +310,18 @@ class Index:
             if any(max(s.start, lo) <= min(s.end - duration, hi - 1) for s in spans):
                 out.append(d)
         return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _inspector_set(
+    i: Inspector, days: tuple[Day, ...], team_time: tuple[int, int] | None
+) -> SpanSet:
+    spans = _merge(sorted(i.available, key=lambda s: (s.start, s.end)))
+    if team_time is not None and i.onsite_days:
+        for d in days:
+            if d.number in i.onsite_days:
+                spans = _cut(spans, Span(d.midnight + team_time[0], d.midnight + team_time[1]))
+    return SpanSet(spans)
 
 
 def inspector_list(named: Iterable[str], chosen: Iterable[str]) -> tuple[str, ...]:

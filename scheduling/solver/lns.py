@@ -1,10 +1,15 @@
-"""Decomposition by day: re-solve a few days at a time with everything else fixed.
+"""Large-neighbourhood search: re-solve a few meetings at a time with everything else fixed.
 
 A whole-inspection CP-SAT model is slow to improve (every move drags day, inspector, travel and
-idle variables with it). Windows of two or three working days, with the meetings placed there
-free to move only inside the window and all other meetings fixed, are small enough for CP-SAT
-to solve to optimality in a fraction of a second; sliding the window over the plan repairs the
-seams between days. A window's result is kept only if the whole plan's score improves.
+idle variables with it, and its bound stays weak). A neighbourhood of a handful of meetings on
+one to three working days, all other meetings fixed, is small enough for CP-SAT to improve in a
+fraction of a second. Neighbourhoods alternate between where the penalty is (an inspector-day
+picked with odds by its share of the soft score, with another of the inspector's days and the
+colleagues working that day) and plain day windows (days in a row, any two days), which repair
+the seams. The sub-problem holds only the meetings of those days (and those linked to the free
+ones by `before`): the rest cannot interact with them, so it builds and presolves quickly. A
+result is kept only if the score of those days improves (all of the whole plan's score that
+it can change).
 """
 
 from __future__ import annotations
@@ -13,31 +18,33 @@ import dataclasses
 import logging
 import random
 import time
+from collections import defaultdict
 from collections.abc import Callable
 
-from .check import score
+from .check import (
+    W_COMPACT,
+    W_CROWDED,
+    W_PREFERRED,
+    W_ROOM,
+    W_TRAVEL,
+    _by_day,
+    _items,
+    score,
+    travel_in,
+)
 from .clock import Clock
 from .index import DAY_MINUTES, Index, intersect
 from .problem import Meeting, Placement, Problem, Span
 
-WINDOW_SINGLE_WORKER_UP_TO = 0  # windows use every worker they are given
-KINDS = ("3", "pairs", "2")  # windows: three days in a row, any two days, two days in a row
 log = logging.getLogger(__name__)
 SolveParts = Callable[..., tuple[dict[str, Placement], list[str], float, float]]
 
-
-MAX_FREE = 15  # free meetings per window: measured best of 10/15/20/30/40 on x2 (30 s)
-
-
-def _windows(days: list[int], kind: str, rng: random.Random) -> list[tuple[int, ...]]:
-    out: list[tuple[int, ...]]
-    if kind == "pairs":  # any two days: lets a meeting jump from a crowded day to an empty one
-        out = [(a, b) for i, a in enumerate(days) for b in days[i + 1 :]]
-    else:
-        size = int(kind)
-        out = [tuple(days[i : i + size]) for i in range(0, max(1, len(days) - size + 1))]
-    rng.shuffle(out)
-    return out
+MAX_FREE = 6  # free meetings per neighbourhood to start with (measured 3..10 on Shropshire)
+MAX_GROWN = 12  # the most it grows to while neighbourhoods keep failing
+GROW_AFTER = 10  # failures in a row before it grows by two
+STEP_LIMIT = 0.2  # seconds (or deterministic units) per neighbourhood of MAX_FREE meetings
+GIVE_UP_AFTER = 150  # neighbourhoods in a row without a better plan: the search has converged
+WINDOW_SINGLE_WORKER_UP_TO = 10**6  # neighbourhoods: always one worker
 
 
 def improve(
@@ -47,12 +54,14 @@ def improve(
     seed: int,
     workers: int,
     solve_parts: SolveParts,
-    step_limit: float = 1.0,
+    step_limit: float = STEP_LIMIT,
     clock: Clock | None = None,
     on_better: Callable[[dict[str, Placement]], None] | None = None,
+    max_free: int = MAX_FREE,
 ) -> dict[str, Placement]:
-    """Improve `current` window by window until `deadline` (on `clock`, wall-clock by default);
-    `on_better` hears of each improved plan."""
+    """Improve `current` neighbourhood by neighbourhood until `deadline` (on `clock`,
+    wall-clock by default); `on_better` hears of each improved plan. Neighbourhoods start at
+    `max_free` meetings and grow while they keep failing (back to small after a success)."""
     clock = clock or Clock(max(0.0, deadline - time.perf_counter()))
     ix = Index(problem)
     rng = random.Random(seed)
@@ -66,42 +75,204 @@ def improve(
     )
     if not days:
         return current
-    best = score(problem, current)["total"]
-    stale = 0
-    while stale < 2:
-        improved = False
-        for kind in KINDS:
-            for window in _windows(days, kind, rng):
-                if clock.now() > deadline - 0.05 or clock.capped():
-                    return current
-                sub = _sub_problem(problem, ix, current, set(window), rng)
-                if sub is None:
-                    continue
-                hint = {m.id: current[m.id] for m in sub.meetings if m.id in current}
-                left = deadline - clock.now()
-                placements, _, _, _ = solve_parts(
-                    sub,
-                    hint,
-                    time_limit=min(step_limit, left),
-                    seed=seed,
-                    workers=workers,
-                    single_worker_up_to=WINDOW_SINGLE_WORKER_UP_TO,
-                    clock=clock,
-                )
-                candidate = dict(current)
-                for m in sub.meetings:
-                    if m.locked is None:
-                        candidate.pop(m.id, None)
-                        if m.id in placements:
-                            candidate[m.id] = placements[m.id]
-                total = score(problem, candidate)["total"]
-                log.debug("window %s %s: %s", kind, window, total)
-                if total < best - 1e-9:
-                    best, current, improved = total, candidate, True
-                    if on_better is not None:
-                        on_better(current)
-        stale = 0 if improved else stale + 1
+    current = dict(current)
+    linked = _links(problem)
+    size = max_free
+    fails = 0
+    step = 0
+    while fails < GIVE_UP_AFTER:
+        if clock.now() > deadline - 0.02 or clock.capped():
+            break
+        window, free_ids = _neighbourhood(ix, current, days, movable, rng, step, size)
+        step += 1
+        sub = _sub_problem(problem, ix, current, window, free_ids, linked)
+        if sub is None:
+            fails += 1
+            continue
+        hint = {m.id: current[m.id] for m in sub.meetings if m.id in current}
+        # bigger neighbourhoods get proportionally longer (one worker: as good as two on
+        # models this small, measured, and the machine's other core stays free)
+        limit = max(0.02, min(step_limit * size / max_free, deadline - clock.now()))
+        got, _, _, _ = solve_parts(
+            sub,
+            hint,
+            time_limit=limit,
+            seed=seed + step,
+            workers=workers,
+            single_worker_up_to=WINDOW_SINGLE_WORKER_UP_TO,
+            clock=clock,
+            whole=True,
+        )
+        if _accept(sub, current, free_ids, hint, got):
+            fails, size = 0, max_free
+            if on_better is not None:
+                on_better(current)
+        else:
+            fails += 1
+            if fails % GROW_AFTER == 0:
+                size = min(MAX_GROWN, size + 2)
     return current
+
+
+def _accept(
+    sub: Problem,
+    current: dict[str, Placement],
+    free_ids: list[str],
+    before: dict[str, Placement],
+    got: dict[str, Placement],
+) -> bool:
+    """Take a neighbourhood's plan into `current` if it lowers the score of its days (the
+    only part of the whole plan's score it can change)."""
+    after = {k: v for k, v in before.items() if k not in free_ids}
+    after.update({k: v for k, v in got.items() if k in free_ids})
+    if after == before:
+        return False
+    old, new = score(sub, before)["total"], score(sub, after)["total"]
+    log.debug("neighbourhood of %d meetings: %s -> %s", len(free_ids), old, new)
+    if new >= old - 1e-9:
+        return False
+    for mid in free_ids:
+        current.pop(mid, None)
+        if mid in after:
+            current[mid] = after[mid]
+    return True
+
+
+def _links(problem: Problem) -> dict[str, set[str]]:
+    """Meetings joined by a `before` precedence, both ways."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for m in problem.meetings:
+        for b in m.before:
+            out[m.id].add(b)
+            out[b].add(m.id)
+    return out
+
+
+def penalties(ix: Index, placements: dict[str, Placement]) -> dict[tuple[str, int], float]:
+    """The soft score by inspector-day (travel, idle time, crowding, rooms, preferred starts, and
+    the day's load spread charged to its busiest and least busy inspectors)."""
+    problem = ix.problem
+    out: dict[tuple[str, int], float] = defaultdict(float)
+    load: dict[tuple[str, int], int] = defaultdict(int)
+    for iid, items in _items(ix, placements).items():
+        for mn, day in _by_day(ix, items).items():
+            key = (iid, mn)
+            load[key] = sum(i.end - i.start for i in day)
+            flex = [i for i in day if ix.meetings[i.mid].fixed_start is None]
+            pen = W_TRAVEL * sum(travel_in(ix, day).values())
+            if flex:
+                busy = sum(i.hi - i.lo for i in flex)
+                pen += W_COMPACT * (max(i.hi for i in flex) - min(i.lo for i in flex) - busy)
+            pen += W_CROWDED * max(0, len(day) - problem.rules.target_meetings_per_day)
+            used = {(placements[i.mid].room, i.venue) for i in day if placements[i.mid].room}
+            pen += W_ROOM * (len(used) - len({v for _, v in used}))
+            for i in day:
+                m = ix.meetings[i.mid]
+                if m.preferred_start is not None:
+                    pen += W_PREFERRED * abs(i.start - m.preferred_start)
+            out[key] += pen
+    for d in ix.days:
+        present = ix.present(d)
+        if len(present) < 2:
+            continue
+        loads = {i: load.get((i, d.midnight), 0) for i in present}
+        spread = max(loads.values()) - min(loads.values())
+        if spread:
+            out[(max(loads, key=loads.__getitem__), d.midnight)] += spread / 2
+            out[(min(loads, key=loads.__getitem__), d.midnight)] += spread / 2
+    return out
+
+
+def _neighbourhood(
+    ix: Index,
+    current: dict[str, Placement],
+    days: list[int],
+    movable: list[Meeting],
+    rng: random.Random,
+    step: int,
+    max_free: int,
+) -> tuple[set[int], list[str]]:
+    """(window days, free meetings): every other step around a costly inspector-day, else a
+    random window of days in a row or any two days."""
+    by_day: dict[int, list[str]] = defaultdict(list)  # movable meetings placed on each day
+    by_insp_day: dict[tuple[str, int], list[str]] = defaultdict(list)
+    unplaced: list[str] = []
+    for m in movable:
+        p = current.get(m.id)
+        if p is None:
+            unplaced.append(m.id)
+            continue
+        d = ix.day_of(p.start)
+        if d is None:
+            continue
+        by_day[d.midnight].append(m.id)
+        for iid in p.inspectors:
+            by_insp_day[(iid, d.midnight)].append(m.id)
+    focus: list[str] = []
+    if step % 2 == 0:
+        pens = [(k, v) for k, v in sorted(penalties(ix, current).items()) if v > 0]
+        pens = [(k, v) for k, v in pens if by_insp_day.get(k)]
+        if pens:
+            (iid, mn), _ = _weighted(pens, rng)
+            mine = sorted(d for (i, d) in by_insp_day if i == iid and d != mn)
+            other = rng.choice(mine) if mine and rng.random() < 0.5 else rng.choice(days)
+            window = {mn, other}
+            focus = list(by_insp_day[(iid, mn)])
+            if other != mn:
+                focus += by_insp_day.get((iid, other), [])
+        else:
+            window = _random_window(days, rng)
+    else:
+        window = _random_window(days, rng)
+    # meetings on the window days, grouped by inspector-day so whole days move together
+    groups: dict[tuple[str, int], list[str]] = {}
+    for mn in sorted(window):
+        for mid in by_day.get(mn, []):
+            if mid in focus:
+                continue
+            p = current[mid]
+            key = (p.inspectors[0] if p.inspectors else f"_{mid}", mn)
+            groups.setdefault(key, []).append(mid)
+    keys = sorted(groups)
+    rng.shuffle(keys)
+    spans = [Span(mn, mn + DAY_MINUTES) for mn in sorted(window)]
+    fits = [
+        mid
+        for mid in unplaced
+        if any(
+            w.end - w.start >= ix.meetings[mid].duration
+            for w in intersect(ix.meetings[mid].windows, spans)
+        )
+    ]
+    chosen = list(dict.fromkeys(fits + focus))[:max_free]
+    for k in keys:
+        if len(chosen) >= max_free:
+            break
+        if chosen and len(chosen) + len(groups[k]) > max_free:
+            room = max_free - len(chosen)
+            chosen += rng.sample(groups[k], room)
+            break
+        chosen += groups[k]
+    return window, chosen
+
+
+def _weighted(items: list[tuple[tuple[str, int], float]], rng: random.Random) -> tuple:
+    total = sum(v for _, v in items)
+    r = rng.random() * total
+    for item in items:
+        r -= item[1]
+        if r <= 0:
+            return item
+    return items[-1]
+
+
+def _random_window(days: list[int], rng: random.Random) -> set[int]:
+    kind = rng.random()
+    if kind < 0.4 or len(days) < 2:  # any two days: lets a meeting jump to an emptier day
+        return set(rng.sample(days, min(2, len(days))))
+    size = 2 if kind < 0.7 else 3
+    i = rng.randrange(0, max(1, len(days) - size + 1))
+    return set(days[i : i + size])
 
 
 def _sub_problem(
@@ -109,38 +280,16 @@ def _sub_problem(
     ix: Index,
     current: dict[str, Placement],
     window: set[int],
-    rng: random.Random,
+    free_ids: list[str],
+    linked: dict[str, set[str]],
 ) -> Problem | None:
-    spans = [Span(mn, mn + DAY_MINUTES) for mn in sorted(window)]
-    free_ids: list[str] = []
-    for m in problem.meetings:
-        p = current.get(m.id)
-        day = ix.day_of(p.start) if p is not None else None
-        if m.locked is not None or m.fixed_start is not None:
-            continue
-        unplaced_fits = p is None and any(
-            w.end - w.start >= m.duration for w in intersect(m.windows, spans)
-        )
-        if unplaced_fits or (day is not None and day.midnight in window):
-            free_ids.append(m.id)
-    if len(free_ids) > MAX_FREE:
-        # keep whole inspector-days together: take the meetings of random inspectors
-        groups: dict[str, list[str]] = {}
-        for mid in free_ids:
-            p = current.get(mid)
-            key = p.inspectors[0] if p is not None and p.inspectors else f"_{mid}"
-            groups.setdefault(key, []).append(mid)
-        keys = sorted(groups)
-        rng.shuffle(keys)
-        chosen: list[str] = []
-        for k in keys:
-            if chosen and len(chosen) + len(groups[k]) > MAX_FREE:
-                continue
-            chosen += groups[k]
-        free_ids = chosen
+    """The free meetings (allowed only on the window days) and, fixed, every other placed
+    meeting of those days and each placed meeting linked to a free one by `before`."""
     if not free_ids:
         return None
     free = set(free_ids)
+    spans = [Span(mn, mn + DAY_MINUTES) for mn in sorted(window)]
+    keep = {b for mid in free for b in linked.get(mid, ())}
     meetings: list[Meeting] = []
     for m in problem.meetings:
         p = current.get(m.id)
@@ -149,5 +298,8 @@ def _sub_problem(
                 dataclasses.replace(m, windows=tuple(intersect(m.windows, spans)), hint=None)
             )
         elif p is not None:
-            meetings.append(dataclasses.replace(m, locked=p, hint=None))
+            d = ix.day_of(p.start)
+            on_window = d is not None and d.midnight in window
+            if on_window or m.id in keep:
+                meetings.append(dataclasses.replace(m, locked=p, hint=None))
     return dataclasses.replace(problem, meetings=tuple(meetings))

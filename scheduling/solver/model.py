@@ -27,7 +27,7 @@ from .check import (
 )
 from .index import DAY_MINUTES, Index, intersect, starts
 from .model_inspectors import add_inspectors
-from .problem import Meeting, Placement, Problem, Room
+from .problem import Meeting, Placement, Problem, Room, Span
 
 GRID = 15  # minutes
 MAX_ROOMS = 4  # optional room intervals per meeting: the smallest fitting rooms (plus the hint's)
@@ -131,10 +131,11 @@ class Builder:
     def meeting(self, m: Meeting) -> None:
         ix, model = self.ix, self.model
         h = self.hint.get(m.id)
-        base = ix.base_spans(m)
-        if m.locked is not None:
+        if m.locked is not None:  # (its base spans are never needed: a constant)
+            base: list[Span] = []
             ranges = [(m.locked.start, m.locked.start)]
         else:
+            base = ix.base_spans(m)
             ranges = starts(base, m.duration)
         if not ranges:
             self.dropped.append(m.id)

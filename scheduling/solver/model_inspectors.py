@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from .check import W_BALANCE, W_COMPACT, W_CROWDED, W_LUNCH, W_ROOM, W_TRAVEL, available_on
+from .check import W_BALANCE, W_COMPACT, W_CROWDED, W_LUNCH, W_ROOM, W_TRAVEL
 from .index import DAY_MINUTES
 
 if TYPE_CHECKING:
@@ -239,7 +239,9 @@ def _rooms(bd: Builder, iid: str, mn: int, lst: list[MVar]) -> None:
 def _balance(bd: Builder, cands: dict[str, list[MVar]]) -> None:
     model = bd.model
     for d in bd.ix.days:
-        present = [iid for iid in cands if available_on(bd.ix, iid, d.start, d.end)]
+        # every inspector at work that day, as score() counts them: one with nothing in this
+        # model that day is idle (load 0), and so the least busy
+        present = bd.ix.present(d)
         if len(present) < 2:
             continue
         loads = {}
@@ -247,7 +249,7 @@ def _balance(bd: Builder, cands: dict[str, list[MVar]]) -> None:
         for iid in present:
             terms = [
                 (mv.m.duration, mv.y[(iid, d.midnight)])
-                for mv in cands[iid]
+                for mv in cands.get(iid, ())
                 if (iid, d.midnight) in mv.y
             ]
             loads[iid] = sum(w * y for w, y in terms)
