@@ -191,7 +191,10 @@ def description(meeting: MeetingSnapshot, contact: str = "") -> str:
         lines += [f"Families attending: {meeting.family_count}", ""]
     if meeting.what_to_bring:
         lines += [f"Bring: {meeting.what_to_bring}", ""]
-    lines.append(f"Where: {MODE_LABEL[meeting.mode]}: {location(meeting)}")
+    place = location(meeting)
+    # a Teams meeting's location says "Microsoft Teams" already
+    label = "" if meeting.mode == SnapshotMode.TEAMS else f"{MODE_LABEL[meeting.mode]}: "
+    lines.append(f"Where: {label}{place}")
     if meeting.teams_url and meeting.mode != SnapshotMode.TEAMS:
         lines.append(f"Teams: {meeting.teams_url}")
     if meeting.chair:

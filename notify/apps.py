@@ -3,6 +3,7 @@ from typing import Any
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
+from desk.signals import concern_logged
 from scheduling.signals import release_published
 
 
@@ -19,9 +20,13 @@ class NotifyConfig(AppConfig):
         # retries failed sends, as planner's sweep is installed (sent after django-q's tables).
         post_migrate.connect(_install_schedules, sender=apps.get_app_config("django_q"))
         # a lower app tells this one a release is out: change notices and invitations follow
-        from notify.receivers import queue_release_messages  # noqa: PLC0415 - django_q's models
+        from notify.receivers import (  # noqa: PLC0415 - django_q's models
+            queue_concern_alerts,
+            queue_release_messages,
+        )
 
         release_published.connect(queue_release_messages, dispatch_uid="notify-release-messages")
+        concern_logged.connect(queue_concern_alerts, dispatch_uid="notify-concern-alerts")
 
 
 def _install_schedules(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:

@@ -19,3 +19,11 @@ def queue_release_messages(sender: Any, release_pk: int, **kwargs: Any) -> None:
         async_task("notify.tasks.send_release_messages", release_pk, group="releases")
     except Exception:  # Redis down, the database broker unreachable
         log.exception("The messages of release %s could not be queued", release_pk)
+
+
+def queue_concern_alerts(sender: Any, concern_pk: int, **kwargs: Any) -> None:
+    """A concern is logged: those who must see it are told by the worker, at once."""
+    try:
+        async_task("notify.tasks.send_concern_alerts", concern_pk, group="concerns")
+    except Exception:  # as above: the concern is logged; the page shows it to them
+        log.exception("The alerts for concern %s could not be queued", concern_pk)

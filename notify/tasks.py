@@ -8,6 +8,7 @@ from django_q.tasks import async_task
 from inspections.calendar import local_date
 from inspections.models import Inspection
 from notify import delivery
+from notify.concerns import create_concern_alerts
 from notify.digest import create_digests
 from notify.models import MessageStatus
 from notify.release_messages import create_release_messages
@@ -72,3 +73,12 @@ def send_reminders() -> str:
     however many workers run this at the same moment (notify.reminders)."""
     counts = send_due_reminders()
     return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing due"
+
+
+def send_concern_alerts(concern_pk: int) -> str:
+    """Tell those who must see a newly logged concern, each once (notify.concerns)."""
+    counts: dict[str, int] = {}
+    for message, _new in create_concern_alerts(concern_pk):
+        status = delivery.send_message(message.pk)
+        counts[status] = counts.get(status, 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nobody to tell"

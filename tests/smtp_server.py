@@ -45,3 +45,15 @@ def text_of(message: EmailMessage) -> str:
 def html_of(message: EmailMessage) -> str:
     [part] = [p for p in message.walk() if p.get_content_type() == "text/html"]
     return part.get_payload(decode=True).decode().replace("\r\n", "\n")  # CRLF on the wire
+
+
+def mail_env(port: int, sender: str = "planner@la.example") -> dict[str, str]:
+    """What a `qcluster` worker process needs to send through the test's SMTP server."""
+    return {
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "EMAIL_USE_TLS": "0",
+        "EMAIL_HOST_USER": "",
+        "EMAIL_HOST_PASSWORD": "",
+        "DEFAULT_FROM_EMAIL": sender,
+    }

@@ -80,6 +80,8 @@ def test_location_has_room_and_address_or_the_teams_link():
     teams = events["shrop.meeting-3@ilacs-planner"]
     assert str(teams["LOCATION"]) == "Microsoft Teams: https://teams.example/meet/3"
     assert str(teams["URL"]) == "https://teams.example/meet/3"
+    where = [line for line in str(teams["DESCRIPTION"]).splitlines() if line.startswith("Where:")]
+    assert where == ["Where: Microsoft Teams: https://teams.example/meet/3"]
 
 
 def test_description_names_purpose_attendees_roles_child_ids_and_what_to_bring():

@@ -5,42 +5,22 @@ sent once to each coordinator, however often the job runs, and never late."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 import pytest
 import time_machine
 from smtp_server import text_of
 from test_notify_delivery import smtp  # noqa: F401 - the SMTP server fixture
+from test_notify_reminders import _received, _run, london, subject
 
 from desk.services.requests import log_request, mark_sent
 from evidence.models import DocumentStatus, LibraryDocument
 from inspections.calendar import LONDON
 from inspections.models import Membership, Person, Role, Task
 from notify.models import Message, MessageKind, MessageStatus
-from notify.tasks import send_reminders
 from scheduling.editing import mark_inspector_absent
 from scheduling.models import Meeting, MeetingStatus, Room
 from scheduling.releases import latest_release_meetings
 
 COORDINATOR = "una.ueda@shropshire.example"  # pt-coordinator, the council's coordinator
-
-
-def london(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=LONDON)
-
-
-def _run(at: str) -> str:
-    with time_machine.travel(london(at), tick=False):
-        return send_reminders()
-
-
-def subject(message) -> str:
-    return re.sub(r"\r?\n(?=[ \t])", "", message["Subject"])
-
-
-def _received(smtp) -> list[tuple[str, str]]:  # noqa: F811
-    return sorted((m["To"], subject(m)) for m in smtp.received)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 from django_q.conf import Conf
 from django_q.tasks import async_task
-from smtp_server import html_of, start_server, text_of
+from smtp_server import html_of, mail_env, start_server, text_of
 from test_worker_real import Worker, _poll
 
 from inspections.models import Inspection, Person, PersonKind, Role
@@ -151,16 +151,7 @@ def test_a_real_qcluster_worker_sends_a_queued_message(
     media.mkdir()
     worker = Worker("orm", media, tmp_path / "qcluster.log")
     try:
-        worker.start(
-            extra={
-                "EMAIL_HOST": "127.0.0.1",
-                "EMAIL_PORT": str(smtp.port),
-                "EMAIL_USE_TLS": "0",
-                "EMAIL_HOST_USER": "",
-                "EMAIL_HOST_PASSWORD": "",
-                "DEFAULT_FROM_EMAIL": "planner@la.example",
-            }
-        )
+        worker.start(extra=mail_env(smtp.port))
         _poll(lambda: Message.objects.get(pk=message.pk).status, lambda s: s == "sent", worker)
     finally:
         worker.stop()

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django_q.conf import Conf
 from django_q.models import Task
 from icalendar import Calendar
-from smtp_server import text_of
+from smtp_server import mail_env, text_of
 from test_notify_change_notices import (
     DETERMINISTIC,
     absent_and_replanned,
@@ -247,16 +247,7 @@ def test_a_real_qcluster_worker_sends_a_releases_messages(
     media.mkdir()
     worker = Worker("orm", media, tmp_path / "qcluster.log")
     try:
-        worker.start(
-            extra={
-                "EMAIL_HOST": "127.0.0.1",
-                "EMAIL_PORT": str(smtp.port),
-                "EMAIL_USE_TLS": "0",
-                "EMAIL_HOST_USER": "",
-                "EMAIL_HOST_PASSWORD": "",
-                "DEFAULT_FROM_EMAIL": FROM,
-            }
-        )
+        worker.start(extra=mail_env(smtp.port, FROM))
         done = Task.objects.filter(func="notify.tasks.send_release_messages", success=True)
         _poll(lambda: done.count(), lambda n: n == 2, worker)
         pending = Message.objects.exclude(status=MessageStatus.SENT)

@@ -14,9 +14,9 @@ import time_machine
 from django_q.models import Schedule
 from django_q.models import Task as QTask
 from django_q.tasks import async_task
-from smtp_server import html_of, text_of
+from smtp_server import html_of, mail_env, text_of
 from test_notify_delivery import smtp  # noqa: F401 - the SMTP server fixture
-from test_notify_reminders_pg import due_now, mail_env, received
+from test_notify_reminders_pg import due_now, received
 from test_worker_real import Worker, _poll, broker  # noqa: F401 - the broker fixture
 
 from inspections.calendar import LONDON

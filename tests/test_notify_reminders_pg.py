@@ -24,7 +24,7 @@ from django_q.conf import Conf
 from django_q.models import Schedule
 from django_q.models import Task as QTask
 from django_q.tasks import async_task
-from smtp_server import Recorder, free_port
+from smtp_server import Recorder, free_port, mail_env
 from test_worker_real import Worker, _poll, broker  # noqa: F401 - the broker fixture
 
 from desk.models import InformationRequest
@@ -61,18 +61,6 @@ def slow_smtp():
         yield recorder
     finally:
         controller.stop()
-
-
-def mail_env(port: int) -> dict[str, str]:
-    """What a worker needs to send through the test's SMTP server."""
-    return {
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(port),
-        "EMAIL_USE_TLS": "0",
-        "EMAIL_HOST_USER": "",
-        "EMAIL_HOST_PASSWORD": "",
-        "DEFAULT_FROM_EMAIL": "planner@la.example",
-    }
 
 
 def due_now() -> dict[str, list[str]]:

@@ -6,6 +6,7 @@ cannot go round the pages (actor None is the system: a command run by the operat
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from desk.models import Concern, ConcernAction, ConcernStatus
 from desk.services.common import create_numbered, end_of_working_day
+from desk.signals import concern_logged
 from inspections.access import NotAllowed, sees_concerns
 from inspections.audit import batch
 from inspections.childids import child_id_problem
@@ -77,7 +79,7 @@ def log_concern(
     if errors:
         raise InvalidFields(errors)
     # two concerns logged at once take C-n and C-n+1, never both C-n
-    return create_numbered(
+    concern = create_numbered(
         Concern,
         inspection,
         child_id=child_id,
@@ -86,6 +88,10 @@ def log_concern(
         text=text.strip(),
         response_due_at=due,
     )
+    transaction.on_commit(
+        partial(concern_logged.send, sender=Concern, concern_pk=concern.pk), robust=True
+    )
+    return concern
 
 
 def add_action(
