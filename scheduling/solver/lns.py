@@ -20,6 +20,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from .check import (
     W_COMPACT,
@@ -80,37 +81,64 @@ def improve(
     size = max_free
     fails = 0
     step = 0
-    while fails < GIVE_UP_AFTER:
-        if clock.now() > deadline - 0.02 or clock.capped():
-            break
-        window, free_ids = _neighbourhood(ix, current, days, movable, rng, step, size)
-        step += 1
-        sub = _sub_problem(problem, ix, current, window, free_ids, linked)
-        if sub is None:
-            fails += 1
-            continue
-        hint = {m.id: current[m.id] for m in sub.meetings if m.id in current}
-        # bigger neighbourhoods get proportionally longer (one worker: as good as two on
-        # models this small, measured, and the machine's other core stays free)
-        limit = max(0.02, min(step_limit * size / max_free, deadline - clock.now()))
-        got, _, _, _ = solve_parts(
-            sub,
-            hint,
-            time_limit=limit,
-            seed=seed + step,
-            workers=workers,
-            single_worker_up_to=WINDOW_SINGLE_WORKER_UP_TO,
-            clock=clock,
-            whole=True,
-        )
-        if _accept(sub, current, free_ids, hint, got):
-            fails, size = 0, max_free
-            if on_better is not None:
-                on_better(current)
-        else:
-            fails += 1
-            if fails % GROW_AFTER == 0:
-                size = min(MAX_GROWN, size + 2)
+    # two neighbourhoods on days apart at once, one per core (CP-SAT lets go of the GIL while it
+    # searches); a deterministic budget keeps to one at a time so the plan repeats
+    pairs = 2 if workers >= 2 and not clock.deterministic else 1
+    pool = ThreadPoolExecutor(max_workers=pairs) if pairs > 1 else None
+    try:
+        while fails < GIVE_UP_AFTER:
+            if clock.now() > deadline - 0.02 or clock.capped():
+                break
+            jobs = []
+            taken: set[int] = set()
+            for _ in range(pairs):
+                for _try in range(4):
+                    window, free_ids = _neighbourhood(ix, current, days, movable, rng, step, size)
+                    step += 1
+                    if not window & taken:
+                        break
+                else:
+                    continue
+                sub = _sub_problem(problem, ix, current, window, free_ids, linked)
+                if sub is None:
+                    fails += 1
+                    continue
+                taken |= window
+                hint = {m.id: current[m.id] for m in sub.meetings if m.id in current}
+                # bigger neighbourhoods get proportionally longer (one worker each: as good as
+                # two on models this small, measured)
+                limit = max(0.02, min(step_limit * size / max_free, deadline - clock.now()))
+                args = (sub, hint)
+                kwargs = dict(
+                    time_limit=limit,
+                    seed=seed + step,
+                    workers=1,
+                    single_worker_up_to=WINDOW_SINGLE_WORKER_UP_TO,
+                    clock=clock,
+                    whole=True,
+                )
+                run = pool.submit(solve_parts, *args, **kwargs) if pool else None
+                jobs.append((sub, free_ids, hint, run, kwargs))
+            if not jobs:
+                continue
+            moved: set[str] = set()
+            for sub, free_ids, hint, run, kwargs in jobs:
+                got = run.result()[0] if run else solve_parts(sub, hint, **kwargs)[0]
+                # a meeting this neighbourhood held fixed was moved by the other: stale, skip
+                if any(current.get(mid) != p for mid, p in hint.items() if mid in moved):
+                    continue
+                if _accept(sub, current, free_ids, hint, got):
+                    fails, size = 0, max_free
+                    moved |= set(free_ids)
+                    if on_better is not None:
+                        on_better(current)
+                else:
+                    fails += 1
+                    if fails % GROW_AFTER == 0:
+                        size = min(MAX_GROWN, size + 2)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
     return current
 
 
