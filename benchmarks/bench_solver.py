@@ -18,10 +18,14 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import pickle
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.instances import scale, shropshire, tighten
 from scheduling.solver import Problem, Span, check, greedy, replan, score, solve
@@ -36,18 +40,28 @@ REPLAN_LIMIT = 2.0
 
 
 def _real_scenario() -> Problem:
-    """The shropshire-2025 scenario through the scheduling shell's adapter (temp SQLite DB)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+    """The shropshire-2025 scenario through the scheduling shell's adapter, built in a child
+    process on its own temporary SQLite database: an earlier benchmark of this run may have set
+    Django up here on its own database, and the scenario must never load into that."""
+    out = Path(tempfile.mkdtemp(prefix="bench_solver_")) / "problem.pickle"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_solver", "--problem", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
+    if done.returncode:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"building the scenario failed: {last}")
+    return pickle.loads(out.read_bytes())  # written just now by our own child process
+
+
+def _build_problem(out: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.test_settings"
+    os.environ["DATABASE_URL"] = f"sqlite:///{out.with_suffix('.sqlite3')}"
     import django  # noqa: PLC0415 - after Django is set up for the benchmark
-    from django.apps import apps  # noqa: PLC0415 - after Django is set up for the benchmark
 
-    tmp = os.path.join(tempfile.mkdtemp(prefix="bench_solver_"), "bench.sqlite3")
-    if apps.ready:  # another benchmark set Django up: never load into its database
-        from django.conf import settings  # noqa: PLC0415 - after Django is set up for the benchmark
-
-        if settings.DATABASES["default"]["NAME"] != tmp:
-            raise RuntimeError("Django already set up with another database")
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}"
     django.setup()
     from django.core.management import call_command  # noqa: PLC0415 - after Django is set up for the benchmark
 
@@ -57,7 +71,7 @@ def _real_scenario() -> Problem:
     from scheduling.problem_builder import build_problem  # noqa: PLC0415 - after Django is set up for the benchmark
 
     inspection = Inspection.objects.get(slug="shropshire-2025")
-    return build_problem(inspection)
+    out.write_bytes(pickle.dumps(build_problem(inspection)))
 
 
 def _base() -> tuple[Problem, str]:
@@ -222,4 +236,7 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    run()
+    if sys.argv[1:2] == ["--problem"]:
+        _build_problem(Path(sys.argv[2]))
+    else:
+        run()

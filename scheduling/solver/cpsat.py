@@ -139,10 +139,13 @@ def solve_parts(
     single_worker_up_to: int = DETERMINISTIC_UP_TO,
     clock: Clock | None = None,
     whole: bool = False,
+    presolve: bool = True,
 ) -> tuple[dict[str, Placement], list[str], float, float]:
     """Solve each connected part in turn (time shared by size); falls back to the hint per part.
     `time_limit` is counted on `clock` (wall-clock seconds unless it says otherwise). `whole`:
-    one model of everything (a neighbourhood: its parts share the day's balance goal)."""
+    one model of everything (a neighbourhood: its parts share the day's balance goal).
+    `presolve=False` skips CP-SAT's presolve: a neighbourhood's model is small and mostly
+    fixed, and presolve held back its first plan 0.02-0.08 s of a 0.2 s step (0.002 s without)."""
     clock = clock or Clock(time_limit)
     deadline = clock.now() + time_limit
     parts = [list(problem.meetings)] if whole else components(problem)
@@ -165,6 +168,7 @@ def solve_parts(
         prm = solver.parameters
         prm.log_search_progress = log.isEnabledFor(logging.DEBUG - 1)
         prm.cp_model_probing_level = 0  # presolve 3x faster on these models, same plans
+        prm.cp_model_presolve = presolve
         code = solver.solve(built.model)
         clock.spend(solver)
         st = STATUS.get(code, "unknown")
