@@ -73,7 +73,7 @@ def improve(
         }
         for m in movable
     }
-    days = sorted(set().union(*cands.values())) if cands else []
+    days = sorted(set().union(*cands.values()))
     if not days:
         return current
     current = dict(current)
@@ -306,15 +306,15 @@ def _crowding(
     the colleague (or one of the inspector's goes to e). A day-pair window rarely frees that
     pair together, and neither move alone lowers the score."""
     target = ix.problem.rules.target_meetings_per_day
-    count: dict[tuple[str, int], int] = defaultdict(int)
+    # meetings per inspector-day counted as score() counts them for the crowded goal
+    count = {
+        (iid, mn): len(day)
+        for iid, items in _items(ix, current).items()
+        for mn, day in _by_day(ix, items).items()
+    }
     on_day: dict[int, int] = defaultdict(int)
-    for p in current.values():
-        d = ix.day_of(p.start)
-        if d is None:
-            continue
-        on_day[d.midnight] += len(p.inspectors)
-        for iid in p.inspectors:
-            count[(iid, d.midnight)] += 1
+    for (_, mn), n in count.items():
+        on_day[mn] += n
     crowded = [
         (k, float(n - target))
         for k, n in sorted(count.items())
@@ -339,7 +339,7 @@ def _crowding(
     days = {d.midnight: d for d in ix.days}
     roomy = sorted(
         e
-        for e in set().union(set(), *(cands[mid] for mid in movers)) - {mn}
+        for e in set().union(*(cands[mid] for mid in movers)) - {mn}
         if e in days and len(ix.present(days[e])) * target > on_day.get(e, 0)
     )
     if not roomy:
