@@ -86,6 +86,12 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(LONDON).date()
 
 
+def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants a London day starts and the next one starts (23 or 25 hours apart when
+    the clocks change): `start__gte`/`start__lt` on these is `local_date(start) == day`."""
+    return to_utc(day, dt.time()), to_utc(day + dt.timedelta(days=1), dt.time())
+
+
 @dataclass(frozen=True)
 class InspectionCalendar:
     """Calendar weeks from day one with whole weeks on site (the ILACS inspections), or a

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from inspections.calendar import LONDON, local_date
+from inspections.calendar import LONDON
 from inspections.models import Inspection
 from scheduling.releases import draft_meetings, latest_release_meetings
 from scheduling.snapshots import MeetingSnapshot
@@ -42,8 +42,9 @@ def snapshots_for_day(
     inspection: Inspection, date: dt.date, draft: bool = False
 ) -> list[MeetingSnapshot]:
     """A day's meetings of the latest release (or of the draft), by start."""
-    snapshots = draft_meetings(inspection) if draft else latest_release_meetings(inspection)
-    return [s for s in snapshots if local_date(s.start) == date]
+    if draft:
+        return draft_meetings(inspection, on=date)
+    return latest_release_meetings(inspection, on=date)
 
 
 def meetings_for_day(

@@ -8,6 +8,7 @@ locked: what it checks is what it publishes, and no row it publishes books anyon
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
@@ -21,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from inspections.access import require
+from inspections.calendar import local_day_bounds
 from inspections.models import Inspection, Role
 from inspections.services.errors import DomainError
 from scheduling.conflicts import when
@@ -248,13 +250,14 @@ def attendee_changes(release: Release) -> ReleaseChanges:
     return ReleaseChanges(meetings, changes_by_attendee(old, rows, numbers))
 
 
-def _release_rows(release: Release | None) -> dict[int, dict[str, Any]]:
+def _release_rows(release: Release | None, **where: Any) -> dict[int, dict[str, Any]]:
+    """A release's rows by meeting pk; `where` narrows them in the query (one day's)."""
     if release is None:
         return {}
     fields = [
         f.name for f in ReleaseMeeting._meta.fields if f.name not in ("id", "release", "meeting")
     ]
-    return {rm["meeting_pk"]: rm for rm in release.meetings.values(*fields)}
+    return {rm["meeting_pk"]: rm for rm in release.meetings.filter(**where).values(*fields)}
 
 
 @transaction.atomic
@@ -416,22 +419,40 @@ def _snapshot(row: dict[str, Any], sequence: int, release: int) -> MeetingSnapsh
     )
 
 
-def latest_release_meetings(inspection: Inspection) -> list[MeetingSnapshot]:
-    """Every meeting of the latest release (cancelled ones included), by start. Two queries."""
+def latest_release_meetings(
+    inspection: Inspection, on: dt.date | None = None
+) -> list[MeetingSnapshot]:
+    """Every meeting of the latest release (cancelled ones included), or those starting on the
+    London date `on`, by start. Two queries; a day's read only that day's rows."""
     release = latest_release(inspection)
     if release is None:
         return []
-    rows = _release_rows(release)
+    rows = _release_rows(release, **_starting_on(on))
     return [
         _snapshot(row, row["sequence"], release.number)
         for row in sorted(rows.values(), key=lambda r: (r["start"], r["meeting_pk"]))
     ]
 
 
-def draft_meetings(inspection: Inspection) -> list[MeetingSnapshot]:
-    """The draft as snapshots (release 0); sequence is what publishing now would give."""
-    old = _release_rows(latest_release(inspection))
-    rows = _drop_unpublished_cancellations(old, _draft_rows(inspection))
+def _starting_on(on: dt.date | None) -> dict[str, dt.datetime]:
+    if on is None:
+        return {}
+    start, end = local_day_bounds(on)
+    return {"start__gte": start, "start__lt": end}
+
+
+def draft_meetings(inspection: Inspection, on: dt.date | None = None) -> list[MeetingSnapshot]:
+    """The draft as snapshots (release 0), or those starting on the London date `on`; sequence
+    is what publishing now would give."""
+    release = latest_release(inspection)
+    if on is None:
+        draft, old = _draft_rows(inspection), _release_rows(release)
+    else:
+        day = Meeting.objects.for_inspection(inspection).with_slot().starting_on(on)
+        draft = _draft_rows(inspection, day.with_people())
+        # their last published rows, wherever those were: a moved meeting's sequence goes up
+        old = _release_rows(release, meeting_pk__in=list(draft))
+    rows = _drop_unpublished_cancellations(old, draft)
     return [
         _snapshot(row, _next_sequence(old.get(pk), row), 0)
         for pk, row in sorted(rows.items(), key=lambda kv: (kv[1]["start"], kv[0]))

@@ -1,9 +1,10 @@
 import io
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
@@ -42,6 +43,47 @@ def published(scenario) -> Inspection:
     assert result.placed == result.total
     publish(scenario)
     return scenario
+
+
+def _scenario_for_the_module(django_db_blocker, *, planned: bool) -> Iterator[int]:
+    """The scenario loaded (and planned and published) once for a module, in a transaction
+    rolled back when the module ends. Each test's own transaction is a savepoint inside it,
+    so what a test changes goes with that test and the next one sees the scenario as loaded.
+    For modules with no transactional test (one would flush the shared rows): they say so by
+    overriding `scenario` (or `published`) with `shared_scenario` (or `shared_published`)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_scenario", "shropshire-2025", stdout=io.StringIO())
+        inspection = Inspection.objects.get(slug="shropshire-2025")
+        if planned:
+            result = plan(inspection, **DETERMINISTIC_PLAN, fresh=True)
+            assert result.placed == result.total
+            publish(inspection)
+        yield inspection.pk
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_scenario(django_db_setup, django_db_blocker) -> Iterator[int]:
+    yield from _scenario_for_the_module(django_db_blocker, planned=False)
+
+
+@pytest.fixture(scope="module")
+def module_published(django_db_setup, django_db_blocker) -> Iterator[int]:
+    yield from _scenario_for_the_module(django_db_blocker, planned=True)
+
+
+@pytest.fixture
+def shared_scenario(module_scenario, db) -> Inspection:
+    """The module's scenario (module_scenario), as `scenario` gives it: a module whose tests
+    only read the scenario or change it in their own transaction sets `scenario = ...` to this
+    and loads it once instead of once per test."""
+    return Inspection.objects.get(pk=module_scenario)
+
+
+@pytest.fixture
+def shared_published(module_published, db) -> Inspection:
+    """The module's planned and published scenario (module_published), as `published`."""
+    return Inspection.objects.get(pk=module_published)
 
 
 @pytest.fixture

@@ -25,6 +25,11 @@ from scheduling.models import Meeting, PlanRun, Room
 from scheduling.snapshots import MeetingSnapshot
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 @dataclass(frozen=True)
 class Url:
     name: str

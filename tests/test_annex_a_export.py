@@ -15,6 +15,11 @@ from annex_a.services.lists import annex_a_spec
 from inspections.exports.xlsx import Column, SheetSpec, render_workbook
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def _render(*sheets):
     buffer = io.BytesIO()
     render_workbook(list(sheets), buffer)

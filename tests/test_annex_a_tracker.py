@@ -24,6 +24,11 @@ from planner.services.progress import progress_for
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def _workbook(inspection, total=300, break_it=False):
     buffer = io.BytesIO()
     write_sample_workbook(buffer, annex_a_spec(), inspection.day_one, counts_for(total))

@@ -28,6 +28,11 @@ from scheduling.planning import plan
 from scheduling.problem_builder import build, current_placements
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def _later() -> dt.datetime:
     """A whole minute an hour ahead, UK time: after the rows the fixtures wrote (and within
     the session's 8 hours)."""

@@ -595,6 +595,11 @@ CASES = PLANNER_CASES + SCHEDULING_CASES + EVIDENCE_CASES + ANNEX_A_CASES + CALE
 
 
 @pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module: every case only reads it
+
+
+@pytest.fixture
 def ids(scenario) -> dict[str, object]:
     return {
         "slug": scenario.slug,

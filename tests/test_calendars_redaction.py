@@ -23,6 +23,11 @@ INFO = feeds.FeedInfo(name="Shropshire ILACS 2025", stamp=PUBLISHED, uid_scope="
 CONTACT = "Jo Marsh (Coordinator), 01743 250000, jo.marsh@council.example"
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def _events(body: bytes) -> dict[str, icalendar.Event]:
     return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
 

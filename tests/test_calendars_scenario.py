@@ -28,9 +28,8 @@ def _plan_and_publish():
 
 
 @pytest.fixture
-def published(scenario) -> Inspection:
-    _plan_and_publish()
-    return scenario
+def published(shared_published) -> Inspection:
+    return shared_published  # planned and published once for the module (tests/conftest.py)
 
 
 def _feeds(inspection, client):

@@ -32,6 +32,11 @@ EVIDENCE = re.compile(
 
 
 @pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
+@pytest.fixture
 def planned(scenario):
     result = plan(scenario, time_limit=1, fresh=True)
     assert result.placed == result.total
@@ -138,3 +143,53 @@ def test_clash_list_follows_every_edit_of_the_draft(planned, staff_client):
     }
     assert checked["absent"] and checked["room lost"]
     assert any(inspector.full_name in m for m in checked["absent"])
+
+
+def _day_sheet_tasks(inspection, day: int) -> list[Task]:
+    """The tasks a day's sheet holds, by the rule the page states: due that London day, or open
+    and due before it."""
+    date = inspection.calendar.date_for_day(day)
+    start = dt.datetime.combine(date, dt.time(), tzinfo=LONDON)
+    end = start + dt.timedelta(days=1)
+    return [
+        t
+        for t in Task.objects.filter(inspection=inspection)
+        if start <= t.due_at < end or (t.due_at < start and t.status != "done")
+    ]
+
+
+def _task_rows(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'id="task-row-(\d+)"', html)]
+
+
+def test_a_busy_day_shows_its_twenty_most_pressing_tasks_and_links_the_rest(scenario, staff_client):
+    day = 13
+    now = dt.datetime.combine(scenario.calendar.date_for_day(day), dt.time(9), tzinfo=LONDON)
+    tasks = _day_sheet_tasks(scenario, day)
+    # some of the day's own tasks are done already: they go below every open one
+    done = sorted((t for t in tasks if t.due_at >= now - dt.timedelta(hours=9)), key=lambda t: t.pk)
+    Task.objects.filter(pk__in=[t.pk for t in done[:3]]).update(status="done")
+    tasks = _day_sheet_tasks(scenario, day)
+    pressing = sorted(tasks, key=lambda t: (t.status == "done", t.due_at, t.key))[:20]
+    with time_machine.travel(now, tick=False):
+        _, html = _get(staff_client, scenario)
+        day_sheet = staff_client.get(reverse("planner:day", args=[scenario.slug, day]))
+    shown = _task_rows(html)
+    assert len(tasks) > 40
+    assert sorted(shown) == sorted(t.pk for t in pressing)
+    assert not {t.pk for t in done[:3]} & set(shown)
+    assert (
+        f"The 20 most pressing (open ones first, by due time); {len(tasks) - 20} more on the day "
+        "sheet." in unescape(html)
+    )
+    assert day_sheet.status_code == 200
+    assert sorted(_task_rows(day_sheet.content.decode())) == sorted(t.pk for t in tasks)
+
+
+def test_a_quiet_day_shows_all_its_tasks(scenario, staff_client):
+    with time_machine.travel(DAY_THREE, tick=False):
+        _, html = _get(staff_client, scenario)
+    tasks = _day_sheet_tasks(scenario, 3)
+    assert 0 < len(tasks) < 20
+    assert sorted(_task_rows(html)) == sorted(t.pk for t in tasks)
+    assert "most pressing" not in html

@@ -6,6 +6,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def _daysheet(*args):
     out = io.StringIO()
     call_command("daysheet", "shropshire-2025", *args, stdout=out)

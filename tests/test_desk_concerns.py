@@ -32,6 +32,11 @@ TEXT = "Bruising seen at the home visit was not followed up by the team"
 TUESDAY_DAY_7 = dt.datetime(2025, 6, 24, 10, 30, tzinfo=LONDON)
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def _london(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=LONDON)
 

@@ -44,6 +44,11 @@ SEEDED_MEETINGS = {
 SEEDED_CHILDREN = {"LOE-2": ["C105102", "C105377"], "LOE-5": ["C104233"]}
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def _sections(html: str) -> dict[str, str]:
     parts = re.split(r'<section class="app-line" id="line-', html)[1:]
     return {part.split('"', 1)[0]: part.split("</section>", 1)[0] for part in parts}

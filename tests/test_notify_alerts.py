@@ -24,6 +24,11 @@ COORDINATOR = "una.ueda@shropshire.example"  # pt-coordinator, the council's coo
 
 
 @pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
+@pytest.fixture
 def quiet(scenario):
     """The scenario with no task reminders, so only alerts are sent."""
     Task.objects.filter(inspection=scenario).update(remind=[])

@@ -29,6 +29,11 @@ from notify.tasks import send_reminders
 WORKFLOWS = Path(__file__).resolve().parent.parent / "seeds" / "workflows"
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def london(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=LONDON)
 

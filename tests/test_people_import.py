@@ -18,6 +18,11 @@ GOOD = (
 )
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def test_a_good_csv_imports_everyone(scenario):
     before = Person.objects.count()
     result = import_people(scenario, "people.csv", GOOD.encode())

@@ -36,6 +36,11 @@ NEW_DAY_ONE = {"day_one-day": "23", "day_one-month": "6", "day_one-year": "2025"
 
 
 @pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
+@pytest.fixture
 def member(db, django_user_model):
     """make(inspection, role, person=None) -> a user who is a member with that role."""
     made = []

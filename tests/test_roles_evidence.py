@@ -35,6 +35,11 @@ LIBRARY_CSV = "Title,Category\nA brand new strategy,Strategies\n"
 
 
 @pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
+@pytest.fixture
 def member(db, django_user_model):
     """member(inspection, role, person=None) -> (user, signed-in Client)."""
     made = 0

@@ -17,6 +17,11 @@ from tests.test_solver_rules import meeting, problem
 LEADERS = {"sl-ad-safeguarding", "sl-hos-cic", "sl-hos-qa"}
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def _debriefs(inspection):
     return (
         Meeting.objects.for_inspection(inspection)

@@ -13,6 +13,11 @@ from scheduling.runs import execute_plan_run, start_plan_run
 
 
 @pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
+@pytest.fixture
 def planned(scenario):
     plan(scenario, time_limit=0.5, fresh=True)
     return scenario

@@ -14,6 +14,11 @@ from scheduling.releases import publish
 
 
 @pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
+@pytest.fixture
 def planned(scenario):
     plan(scenario, time_limit=120, deterministic_time=0.05, fresh=True)
     return scenario

@@ -16,6 +16,11 @@ from scheduling.snapshots import SnapshotMode, SnapshotStatus
 
 
 @pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
+@pytest.fixture
 def v1(scenario):
     plan(scenario, time_limit=0.5, fresh=True)
     publish(scenario, notes="Agreed with the lead inspector")

@@ -16,6 +16,11 @@ BUDGET = {"time_limit": 120.0, "deterministic_time": 0.05}
 
 
 @pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
+@pytest.fixture
 def planned(scenario):
     result = plan(scenario, **BUDGET, seed=0, fresh=True)
     assert result.placed == result.total and not result.unplaced

@@ -15,6 +15,11 @@ from scheduling.models import Meeting, Room, Travel, Venue
 from scheduling.problem_builder import build
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def test_meetings_match_the_cabinet_report(scenario):
     meetings = Meeting.objects.for_inspection(scenario)
     # "over 95 bespoke meetings" with the inspectors; the internal KITs and debriefs on top

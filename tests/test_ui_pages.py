@@ -24,6 +24,11 @@ DAY_THREE = dt.datetime(2025, 6, 18, 9, 0, tzinfo=LONDON)
 
 
 @pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
+@pytest.fixture
 def on_day_three():
     with time_machine.travel(DAY_THREE, tick=False):
         yield

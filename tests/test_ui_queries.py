@@ -60,6 +60,11 @@ ROWS = {
 }
 
 
+@pytest.fixture
+def scenario(shared_scenario):
+    return shared_scenario  # loaded once for the module (tests/conftest.py)
+
+
 def _url(names: tuple[str, ...], slug: str, extra: dict) -> str | None:
     for name in names:
         try:

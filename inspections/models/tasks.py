@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from inspections.audit import audit_history
 from inspections.models.people import PersonRole
@@ -49,6 +49,11 @@ class TaskQuerySet(models.QuerySet["Task"]):
             .prefetch_related("depends_on")
             .order_by("due_at", "key")
         )
+
+    def pressing_first(self) -> TaskQuerySet:
+        """Open tasks before done ones, each by due time: what a short list shows first."""
+        done_last = Case(When(status=TaskStatus.DONE, then=Value(1)), default=Value(0))
+        return self.order_by(done_last, "due_at", "key")
 
 
 class Task(models.Model):

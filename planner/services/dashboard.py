@@ -41,6 +41,9 @@ EVIDENCE_SOURCES: dict[str, str] = {
     "case_packs": "Case-record packs",
 }
 DEADLINE_COUNT = 5
+# Today's tasks on the dashboard: the most pressing this many (the day sheet has them all), so
+# a bigger inspection or a day of carried-over work does not make the page slower.
+TASK_ROWS = 20
 
 
 @dataclass
@@ -188,7 +191,11 @@ def build_dashboard(
     progress = progress_map(
         inspection, set(EVIDENCE_SOURCES) | {t.progress_source for t in upcoming}
     )
-    sheet = build_daysheet(inspection, day, now=now, progress=progress) if day else None
+    sheet = (
+        build_daysheet(inspection, day, now=now, progress=progress, limit=TASK_ROWS)
+        if day
+        else None
+    )
     deadlines = []
     for task in upcoming:
         p = progress.get(task.progress_source) if task.progress_source else None

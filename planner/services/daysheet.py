@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from desk.models import InformationRequest
 from desk.services.requests import for_day as requests_for_day
-from inspections.calendar import LONDON, CalendarError, to_utc
+from inspections.calendar import LONDON, CalendarError, local_day_bounds
 from inspections.models import Inspection, Task, TaskStatus
 from inspections.services.errors import DomainError
 from inspections.services.progress import Progress, risk_text
@@ -56,6 +56,8 @@ class DaySheet:
     # The JSON carries child IDs as the meetings' do (the command is the operator's); a
     # caller for someone who may not see them turns this off.
     show_child_ids: bool = True
+    # Tasks of the day left off a short list (build_daysheet's `limit`): the dashboard's.
+    more_tasks: int = 0
 
     @property
     def meetings(self) -> list[dict[str, Any]]:
@@ -140,7 +142,7 @@ def day_bounds(inspection: Inspection, day: int) -> tuple[dt.datetime, dt.dateti
         date = inspection.calendar.date_for_day(day)
     except CalendarError as exc:
         raise DomainError(str(exc)) from exc
-    return to_utc(date, dt.time(0)), to_utc(date + dt.timedelta(days=1), dt.time(0))
+    return local_day_bounds(date)
 
 
 def build_daysheet(
@@ -150,8 +152,11 @@ def build_daysheet(
     draft: bool = False,
     now: dt.datetime | None = None,
     progress: dict[str, Progress | None] | None = None,
+    limit: int | None = None,
 ) -> DaySheet:
-    """`progress`: provider results the caller already has (the dashboard), to ask once."""
+    """`progress`: provider results the caller already has (the dashboard), to ask once.
+    `limit`: at most that many tasks, open ones first (the dashboard's short list, so its cost
+    does not grow with the inspection); `more_tasks` says how many were left off."""
     calendar = inspection.calendar
     start, end = day_bounds(inspection, day)
     date = calendar.date_for_day(day)
@@ -160,7 +165,11 @@ def build_daysheet(
         tasks = tasks.for_role(role)
     now = now or timezone.now()
     overdue_at = overdue_moment(start, end, now)
-    task_list = list(tasks)
+    if limit is None:
+        task_list, more = list(tasks), 0
+    else:
+        task_list = list(tasks.pressing_first()[:limit])
+        more = tasks.count() - len(task_list)  # asked always: the same queries at any size
     wanted = {t.progress_source for t in task_list if t.progress_source}
     known = progress or {}
     progress = {**known, **progress_map(inspection, wanted - set(known))}
@@ -205,4 +214,5 @@ def build_daysheet(
         heading=calendar.describe_day(day),
         groups=sorted(groups.values(), key=lambda g: g.label),
         snapshots=snapshots_for_day(inspection, date, draft=draft),
+        more_tasks=more,
     )

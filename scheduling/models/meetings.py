@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q, TextChoices
 
 from inspections.audit import audit_history
-from inspections.calendar import LONDON
+from inspections.calendar import LONDON, local_day_bounds
 
 
 class Mode(models.TextChoices):
@@ -97,6 +97,11 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         """Has a start, cancelled or not: a cancelled meeting keeps its last slot, so a
         release can tell the people in it that it is off."""
         return self.filter(start__isnull=False)
+
+    def starting_on(self, day: dt.date) -> MeetingQuerySet:
+        """Starting on a London date (in the query, not by reading them all)."""
+        start, end = local_day_bounds(day)
+        return self.filter(start__gte=start, start__lt=end)
 
     def placed(self) -> MeetingQuerySet:
         """Has a start and is not cancelled."""

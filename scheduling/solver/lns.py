@@ -342,12 +342,52 @@ def _crowding(
         for e in set().union(*(cands[mid] for mid in movers)) - {mn}
         if e in days and len(ix.present(days[e])) * target > on_day.get(e, 0)
     )
-    if not roomy:
+    if roomy and (leavers or rng.random() < 0.5):
+        e = rng.choice(roomy)
+        going = [mid for mid in leavers if e in cands[mid]]
+        rng.shuffle(going)
+        return {mn, e}, list(dict.fromkeys(mine + going))[: max_free + 2]
+    return _three_day_chain(ix, current, by_insp_day, cands, rng, max_free, iid, mn, on_day)
+
+
+def _three_day_chain(
+    ix: Index,
+    current: dict[str, Placement],
+    by_insp_day: dict[tuple[str, int], list[str]],
+    cands: dict[str, set[int]],
+    rng: random.Random,
+    max_free: int,
+    iid: str,
+    mn: int,
+    on_day: dict[int, int],
+) -> tuple[set[int], list[str]] | None:
+    """When nothing on the crowded day d can leave it: a colleague's meeting on another day f
+    goes to a day e with room, and one of the inspector's meetings of d moves to f in the
+    colleague's place (three moves, none of which lowers the score alone)."""
+    target = ix.problem.rules.target_meetings_per_day
+    days = {d.midnight: d for d in ix.days}
+    mine = by_insp_day[(iid, mn)]
+    options = []  # (f, colleague's meetings on f that could go to a roomy day, those days)
+    for mid in mine:
+        for j in sorted(set(ix.pool(ix.meetings[mid])) - {iid}):
+            for f in sorted(cands[mid] - {mn}):
+                theirs = [
+                    x for x in by_insp_day.get((j, f), []) if iid not in current[x].inspectors
+                ]
+                for x in theirs:
+                    roomy = sorted(
+                        e
+                        for e in cands[x] - {mn, f}
+                        if e in days and len(ix.present(days[e])) * target > on_day.get(e, 0)
+                    )
+                    if roomy:
+                        options.append((f, x, roomy))
+    if not options:
         return None
+    f, x, roomy = rng.choice(options)
     e = rng.choice(roomy)
-    going = [mid for mid in leavers if e in cands[mid]]
-    rng.shuffle(going)
-    return {mn, e}, list(dict.fromkeys(mine + going))[: max_free + 2]
+    going = [x] + [y for g, y, r in options if g == f and e in r and y != x]
+    return {mn, f, e}, list(dict.fromkeys(mine + going))[: max_free + 2]
 
 
 def _weighted(items: list[tuple[tuple[str, int], float]], rng: random.Random) -> tuple:
