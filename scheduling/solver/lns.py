@@ -337,17 +337,20 @@ def _crowding(
     # meetings, could go to (a near day with one place free as likely as an empty week)
     movers = leavers + [mid for mid in mine if cands[mid] - {mn}]
     days = {d.midnight: d for d in ix.days}
-    roomy = sorted(
-        e
-        for e in set().union(*(cands[mid] for mid in movers)) - {mn}
-        if e in days and len(ix.present(days[e])) * target > on_day.get(e, 0)
-    )
-    if roomy and (leavers or rng.random() < 0.5):
-        e = rng.choice(roomy)
+
+    def roomy(among: set[int]) -> list[int]:
+        """The days of `among` with room at target for one more inspector-meeting."""
+        return sorted(
+            e for e in among if e in days and len(ix.present(days[e])) * target > on_day.get(e, 0)
+        )
+
+    others = roomy(set().union(*(cands[mid] for mid in movers)) - {mn})
+    if others and (leavers or rng.random() < 0.5):
+        e = rng.choice(others)
         going = [mid for mid in leavers if e in cands[mid]]
         rng.shuffle(going)
         return {mn, e}, list(dict.fromkeys(mine + going))[: max_free + 2]
-    return _three_day_chain(ix, current, by_insp_day, cands, rng, max_free, iid, mn, on_day)
+    return _three_day_chain(ix, current, by_insp_day, cands, rng, max_free, iid, mn, roomy)
 
 
 def _three_day_chain(
@@ -359,33 +362,23 @@ def _three_day_chain(
     max_free: int,
     iid: str,
     mn: int,
-    on_day: dict[int, int],
+    roomy: Callable[[set[int]], list[int]],
 ) -> tuple[set[int], list[str]] | None:
     """When nothing on the crowded day d can leave it: a colleague's meeting on another day f
     goes to a day e with room, and one of the inspector's meetings of d moves to f in the
     colleague's place (three moves, none of which lowers the score alone)."""
-    target = ix.problem.rules.target_meetings_per_day
-    days = {d.midnight: d for d in ix.days}
     mine = by_insp_day[(iid, mn)]
-    options = []  # (f, colleague's meetings on f that could go to a roomy day, those days)
+    options = []  # (f, a colleague's meeting on f, the days with room it could go to)
     for mid in mine:
         for j in sorted(set(ix.pool(ix.meetings[mid])) - {iid}):
             for f in sorted(cands[mid] - {mn}):
-                theirs = [
-                    x for x in by_insp_day.get((j, f), []) if iid not in current[x].inspectors
-                ]
-                for x in theirs:
-                    roomy = sorted(
-                        e
-                        for e in cands[x] - {mn, f}
-                        if e in days and len(ix.present(days[e])) * target > on_day.get(e, 0)
-                    )
-                    if roomy:
-                        options.append((f, x, roomy))
+                for x in by_insp_day.get((j, f), []):
+                    if iid not in current[x].inspectors and (to := roomy(cands[x] - {mn, f})):
+                        options.append((f, x, to))
     if not options:
         return None
-    f, x, roomy = rng.choice(options)
-    e = rng.choice(roomy)
+    f, x, to = rng.choice(options)
+    e = rng.choice(to)
     going = [x] + [y for g, y, r in options if g == f and e in r and y != x]
     return {mn, f, e}, list(dict.fromkeys(mine + going))[: max_free + 2]
 
