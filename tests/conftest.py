@@ -28,20 +28,28 @@ hypothesis_settings.load_profile(
 )
 
 
+def _load_scenario() -> Inspection:
+    call_command("load_scenario", "shropshire-2025", stdout=io.StringIO())
+    return Inspection.objects.get(slug="shropshire-2025")
+
+
+def _plan_and_publish(inspection: Inspection) -> None:
+    result = plan(inspection, **DETERMINISTIC_PLAN, fresh=True)
+    assert result.placed == result.total
+    publish(inspection)
+
+
 @pytest.fixture
 def scenario(db) -> Inspection:
     """The full Shropshire 2025 scenario, loaded as `make demo` loads it."""
-    call_command("load_scenario", "shropshire-2025", stdout=io.StringIO())
-    return Inspection.objects.get(slug="shropshire-2025")
+    return _load_scenario()
 
 
 @pytest.fixture
 def published(scenario) -> Inspection:
     """The scenario planned (every meeting placed) and published as v1, as `make demo` leaves
     it. Test files with their own `published` fixture override this one."""
-    result = plan(scenario, **DETERMINISTIC_PLAN, fresh=True)
-    assert result.placed == result.total
-    publish(scenario)
+    _plan_and_publish(scenario)
     return scenario
 
 
@@ -52,12 +60,9 @@ def _scenario_for_the_module(django_db_blocker, *, planned: bool) -> Iterator[in
     For modules with no transactional test (one would flush the shared rows): they say so by
     overriding `scenario` (or `published`) with `shared_scenario` (or `shared_published`)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_scenario", "shropshire-2025", stdout=io.StringIO())
-        inspection = Inspection.objects.get(slug="shropshire-2025")
+        inspection = _load_scenario()
         if planned:
-            result = plan(inspection, **DETERMINISTIC_PLAN, fresh=True)
-            assert result.placed == result.total
-            publish(inspection)
+            _plan_and_publish(inspection)
         yield inspection.pk
         transaction.set_rollback(True)
 
