@@ -10,7 +10,10 @@ those is a crowding chain, see `_crowding`) and plain day windows (days in a row
 days), which repair the seams. The sub-problem holds only the meetings of those days (and those
 linked to the free ones by `before`): the rest cannot interact with them, so it builds quickly
 and is solved without CP-SAT's presolve. A result is kept only if the score of those days
-improves (all of the whole plan's score that it can change).
+improves (all of the whole plan's score that it can change). Two neighbourhoods on different
+days run at once, each replaced the moment it is done, and one whose days another has changed
+meanwhile is dropped. A meeting still unplaced after a twentieth of the budget gets a wide
+neighbourhood (`_repair`) with a cost for every meeting it moves.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from .check import (
     W_COMPACT,
@@ -46,6 +49,15 @@ MAX_GROWN = 12  # the most it grows to while neighbourhoods keep failing
 GROW_AFTER = 10  # failures in a row before it grows by two
 STEP_LIMIT = 0.2  # seconds (or deterministic units) per neighbourhood of MAX_FREE meetings
 GIVE_UP_AFTER = 150  # neighbourhoods in a row without a better plan: the search has converged
+# an unplaced meeting that small neighbourhoods have not placed by REPAIR_AFTER of the budget
+# gets a wide one (see `_repair`) of this many step limits, both workers
+REPAIR_AFTER = 0.05
+REPAIR_STEPS = 15
+REPAIR_FREE = 60
+# ... where each meeting it moves costs this: placing one (W_UNPLACED) outweighs some thirty
+# moves, so CP-SAT finds the short chain instead of reshuffling the week (measured on tight:
+# 7 moved and the soft score up 780, against 50 moved and up 4,000 with no cost for a move)
+REPAIR_MOVE = 3_000
 
 
 def improve(
@@ -64,83 +76,190 @@ def improve(
     wall-clock by default); `on_better` hears of each improved plan. Neighbourhoods start at
     `max_free` meetings and grow while they keep failing (back to small after a success)."""
     clock = clock or Clock(max(0.0, deadline - time.perf_counter()))
-    ix = Index(problem)
-    rng = random.Random(seed)
-    movable = [m for m in problem.meetings if m.locked is None and m.fixed_start is None]
-    cands = {
-        m.id: {
-            d.midnight for d in ix.candidate_days(ix.base_spans(m) or list(m.windows), m.duration)
-        }
-        for m in movable
-    }
-    days = sorted(set().union(*cands.values()))
-    if not days:
+    search = _Search(problem, current, seed, solve_parts, step_limit, clock, max_free)
+    if not search.days:
         return current
-    current = dict(current)
-    linked = _links(problem)
-    size = max_free
-    fails = 0
-    step = 0
     # two neighbourhoods on days apart at once, one per core (CP-SAT lets go of the GIL while it
-    # searches); a deterministic budget keeps to one at a time so the plan repeats
+    # searches), each replaced as soon as it is done so neither core waits for the other; a
+    # deterministic budget keeps to one at a time so the plan repeats
     pairs = 2 if workers >= 2 and not clock.deterministic else 1
     pool = ThreadPoolExecutor(max_workers=pairs) if pairs > 1 else None
+    running: dict[Future, _Job] = {}
+    repair_at = clock.now() + REPAIR_AFTER * max(0.0, deadline - clock.now())
     try:
-        while fails < GIVE_UP_AFTER:
-            if clock.now() > deadline - 0.02 or clock.capped():
-                break
-            jobs = []
-            taken: set[int] = set()
-            for _ in range(pairs):
-                for _try in range(4):
-                    window, free_ids = _neighbourhood(
-                        ix, current, days, movable, cands, rng, step, size
-                    )
-                    step += 1
-                    if not window & taken:
+        while True:
+            over = clock.now() > deadline - 0.02 or clock.capped()
+            # converged: done, unless an unplaced meeting has not had its wide try since
+            stuck = search.fails >= GIVE_UP_AFTER
+            if over or (stuck and not search.may_repair()):
+                if not running:
+                    break
+            elif search.unplaced() and (stuck or clock.now() >= repair_at):
+                if not running:  # a wide neighbourhood holds every day: alone, both workers
+                    if search.repair(deadline, workers) and on_better is not None:
+                        on_better(search.current)
+                    # the next wide try after a tenth of what is left, small ones meanwhile
+                    repair_at = clock.now() + REPAIR_AFTER * max(0.0, deadline - clock.now())
+                    continue
+            else:
+                while len(running) < pairs:
+                    taken = set().union(*(j.window for j in running.values()))
+                    job = search.next_job(taken, deadline)
+                    if job is None:
                         break
-                else:
-                    continue
-                sub = _sub_problem(problem, ix, current, window, free_ids, linked)
-                if sub is None:
-                    fails += 1
-                    continue
-                taken |= window
-                hint = {m.id: current[m.id] for m in sub.meetings if m.id in current}
-                # bigger neighbourhoods get proportionally longer (one worker each: as good as
-                # two on models this small, measured)
-                limit = max(0.02, min(step_limit * size / max_free, deadline - clock.now()))
-                kwargs = dict(
-                    time_limit=limit,
-                    seed=seed + step,
-                    workers=1,
-                    clock=clock,
-                    whole=True,
-                    presolve=False,  # measured: tight 0.35 -> 0.27, Shropshire 0.27 -> 0.24
-                )
-                run = pool.submit(solve_parts, sub, hint, **kwargs) if pool else None
-                jobs.append((sub, free_ids, hint, run, kwargs))
-            if not jobs:
+                    if pool is None:
+                        if search.settle(job, job.run()) and on_better is not None:
+                            on_better(search.current)
+                        break
+                    running[pool.submit(job.run)] = job
+            if not running:
                 continue
-            moved: set[str] = set()
-            for sub, free_ids, hint, run, kwargs in jobs:
-                got = run.result()[0] if run else solve_parts(sub, hint, **kwargs)[0]
-                # a meeting this neighbourhood held fixed was moved by the other: stale, skip
-                if any(current.get(mid) != p for mid, p in hint.items() if mid in moved):
-                    continue
-                if _accept(sub, current, free_ids, hint, got):
-                    fails, size = 0, max_free
-                    moved |= set(free_ids)
-                    if on_better is not None:
-                        on_better(current)
-                else:
-                    fails += 1
-                    if fails % GROW_AFTER == 0:
-                        size = min(MAX_GROWN, size + 2)
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                if search.settle(running.pop(fut), fut.result()) and on_better is not None:
+                    on_better(search.current)
     finally:
         if pool is not None:
             pool.shutdown(wait=True)
-    return current
+    return search.current
+
+
+@dataclasses.dataclass
+class _Job:
+    window: set[int]
+    free_ids: list[str]
+    sub: Problem
+    hint: dict[str, Placement]
+    kwargs: dict
+    solve_parts: SolveParts
+
+    def run(self) -> dict[str, Placement]:
+        return self.solve_parts(self.sub, self.hint, **self.kwargs)[0]
+
+
+class _Search:
+    """The plan being improved and how the neighbourhoods are chosen, sized and taken in."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        current: dict[str, Placement],
+        seed: int,
+        solve_parts: SolveParts,
+        step_limit: float,
+        clock: Clock,
+        max_free: int,
+    ) -> None:
+        self.problem, self.seed, self.solve_parts = problem, seed, solve_parts
+        self.step_limit, self.clock, self.max_free = step_limit, clock, max_free
+        self.ix = ix = Index(problem)
+        self.rng = random.Random(seed)
+        self.movable = [m for m in problem.meetings if m.locked is None and m.fixed_start is None]
+        self.cands = {
+            m.id: {
+                d.midnight
+                for d in ix.candidate_days(ix.base_spans(m) or list(m.windows), m.duration)
+            }
+            for m in self.movable
+        }
+        self.days = sorted(set().union(*self.cands.values()))
+        self.current = dict(current)
+        self.linked = _links(problem)
+        self.size = max_free
+        self.fails = 0
+        self.step = 0
+        self.repairs = 0
+        self.idle_repairs = 0  # wide tries in a row that placed nothing
+
+    def unplaced(self) -> list[str]:
+        return [m.id for m in self.movable if m.id not in self.current and self.cands[m.id]]
+
+    def may_repair(self) -> bool:
+        """Some unplaced meeting has not had a wide try since the last one that worked."""
+        return self.idle_repairs < len(self.unplaced())
+
+    def next_job(self, taken: set[int], deadline: float) -> _Job | None:
+        """A neighbourhood on days apart from `taken` (None if four tries found none)."""
+        for _try in range(4):
+            window, free_ids = _neighbourhood(
+                self.ix,
+                self.current,
+                self.days,
+                self.movable,
+                self.cands,
+                self.rng,
+                self.step,
+                self.size,
+            )
+            self.step += 1
+            if window & taken:
+                continue
+            sub = _sub_problem(self.problem, self.ix, self.current, window, free_ids, self.linked)
+            if sub is None:
+                self.fails += 1
+                continue
+            # bigger neighbourhoods get proportionally longer (one worker each: as good as two
+            # on models this small, measured)
+            limit = self.step_limit * self.size / self.max_free
+            limit = max(0.02, min(limit, deadline - self.clock.now()))
+            kwargs = dict(
+                time_limit=limit,
+                seed=self.seed + self.step,
+                workers=1,
+                clock=self.clock,
+                whole=True,
+                presolve=False,  # measured: tight 0.35 -> 0.27, Shropshire 0.27 -> 0.24
+            )
+            return _Job(window, free_ids, sub, self._hint(sub), kwargs, self.solve_parts)
+        return None
+
+    def settle(self, job: _Job, got: dict[str, Placement]) -> bool:
+        """Take a finished neighbourhood's plan if it is better and still current."""
+        # something it held, or a meeting it was to place, was changed by another one meanwhile
+        if any(self.current.get(mid) != p for mid, p in job.hint.items()) or any(
+            mid in self.current for mid in job.free_ids if mid not in job.hint
+        ):
+            return False
+        if _accept(job.sub, self.current, job.free_ids, job.hint, got):
+            self.fails, self.size = 0, self.max_free
+            return True
+        self.fails += 1
+        if self.fails % GROW_AFTER == 0:
+            self.size = min(MAX_GROWN, self.size + 2)
+        return False
+
+    def repair(self, deadline: float, workers: int) -> bool:
+        """A wide neighbourhood for one unplaced meeting (in turn), every day open."""
+        options = self.unplaced()
+        u = self.ix.meetings[options[self.repairs % len(options)]]
+        self.repairs += 1
+        self.idle_repairs += 1  # until it places something
+        free_ids = _repair(self.ix, self.current, self.movable, u, REPAIR_FREE)
+        window = set(self.days)
+        sub = _sub_problem(
+            self.problem, self.ix, self.current, window, free_ids, self.linked, stay=True
+        )
+        if sub is None:
+            return False
+        hint = self._hint(sub)
+        got = self.solve_parts(
+            sub,
+            hint,
+            time_limit=min(REPAIR_STEPS * self.step_limit, (deadline - self.clock.now()) / 3),
+            seed=self.seed + self.step,
+            workers=workers,
+            clock=self.clock,
+            whole=True,
+            presolve=False,
+            move_weight=REPAIR_MOVE,
+        )[0]
+        if _accept(sub, self.current, free_ids, hint, got):
+            self.fails = self.idle_repairs = 0
+            return True
+        return False
+
+    def _hint(self, sub: Problem) -> dict[str, Placement]:
+        return {m.id: self.current[m.id] for m in sub.meetings if m.id in self.current}
 
 
 def _accept(
@@ -165,6 +284,29 @@ def _accept(
         if mid in after:
             current[mid] = after[mid]
     return True
+
+
+def _repair(
+    ix: Index, current: dict[str, Placement], movable: list[Meeting], u: Meeting, most: int
+) -> list[str]:
+    """An unplaced meeting freed with the placed meetings of the inspectors who could take it
+    (its named ones if it has any, else its pool), those on its own days first, all days open.
+    On a tight plan the way in can be a chain of moves across the week (a court visit to
+    another day, that day's meeting to a colleague) that no small neighbourhood holds."""
+    who = set(u.inspectors) or set(ix.pool(u))
+    days = {d.midnight for w in u.windows if (d := ix.day_of(w.start)) is not None}
+    theirs = [
+        m.id
+        for m in movable
+        if m.id in current and m.id != u.id and set(current[m.id].inspectors) & who
+    ]
+
+    def elsewhere(mid: str) -> bool:
+        d = ix.day_of(current[mid].start)
+        return d is None or d.midnight not in days
+
+    theirs.sort(key=lambda mid: (elsewhere(mid), mid))
+    return [u.id] + theirs[: most - 1]
 
 
 def _links(problem: Problem) -> dict[str, set[str]]:
@@ -409,9 +551,11 @@ def _sub_problem(
     window: set[int],
     free_ids: list[str],
     linked: dict[str, set[str]],
+    stay: bool = False,
 ) -> Problem | None:
     """The free meetings (allowed only on the window days) and, fixed, every other placed
-    meeting of those days and each placed meeting linked to a free one by `before`."""
+    meeting of those days and each placed meeting linked to a free one by `before`. `stay`:
+    each free meeting's current placement is its hint, so a move weight counts moving it."""
     if not free_ids:
         return None
     free = set(free_ids)
@@ -422,7 +566,11 @@ def _sub_problem(
         p = current.get(m.id)
         if m.id in free:
             meetings.append(
-                dataclasses.replace(m, windows=tuple(intersect(m.windows, spans)), hint=None)
+                dataclasses.replace(
+                    m,
+                    windows=tuple(intersect(m.windows, spans)),
+                    hint=current.get(m.id) if stay else None,
+                )
             )
         elif p is not None:
             d = ix.day_of(p.start)
