@@ -56,9 +56,10 @@ def test_the_wide_neighbourhood_frees_late_with_every_meeting_of_its_inspector_i
 ):
     prob, start = blocked
     ix = Index(prob)
-    free = _repair(ix, start, list(prob.meetings), ix.meetings["late"], 60)
+    late = ix.meetings["late"]
+    free = _repair(ix, start, list(prob.meetings), late, {D1}, 60)
     assert free == ["late", "court", "review"]
-    assert _repair(ix, start, list(prob.meetings), ix.meetings["late"], 2) == ["late", "court"]
+    assert _repair(ix, start, list(prob.meetings), late, {D1}, 2) == ["late", "court"]
 
 
 def test_improve_moves_the_visit_and_the_review_on_two_days_and_places_late(blocked):

@@ -98,7 +98,7 @@ def improve(
                 if not running:  # a wide neighbourhood holds every day: alone, both workers
                     if search.repair(deadline, workers) and on_better is not None:
                         on_better(search.current)
-                    # the next wide try after a tenth of what is left, small ones meanwhile
+                    # the next wide try after a twentieth of what is left, small ones meanwhile
                     repair_at = clock.now() + REPAIR_AFTER * max(0.0, deadline - clock.now())
                     continue
             else:
@@ -201,17 +201,31 @@ class _Search:
             # bigger neighbourhoods get proportionally longer (one worker each: as good as two
             # on models this small, measured)
             limit = self.step_limit * self.size / self.max_free
-            limit = max(0.02, min(limit, deadline - self.clock.now()))
-            kwargs = dict(
-                time_limit=limit,
-                seed=self.seed + self.step,
-                workers=1,
-                clock=self.clock,
-                whole=True,
-                presolve=False,  # measured: tight 0.35 -> 0.27, Shropshire 0.27 -> 0.24
+            return self._job(
+                window, free_ids, sub, max(0.02, min(limit, deadline - self.clock.now()))
             )
-            return _Job(window, free_ids, sub, self._hint(sub), kwargs, self.solve_parts)
         return None
+
+    def _job(
+        self,
+        window: set[int],
+        free_ids: list[str],
+        sub: Problem,
+        limit: float,
+        workers: int = 1,
+        **extra: int,
+    ) -> _Job:
+        kwargs = dict(
+            time_limit=limit,
+            seed=self.seed + self.step,
+            workers=workers,
+            clock=self.clock,
+            whole=True,
+            presolve=False,  # measured: tight 0.35 -> 0.27, Shropshire 0.27 -> 0.24
+            **extra,
+        )
+        hint = {m.id: self.current[m.id] for m in sub.meetings if m.id in self.current}
+        return _Job(window, free_ids, sub, hint, kwargs, self.solve_parts)
 
     def settle(self, job: _Job, got: dict[str, Placement]) -> bool:
         """Take a finished neighbourhood's plan if it is better and still current."""
@@ -234,32 +248,19 @@ class _Search:
         u = self.ix.meetings[options[self.repairs % len(options)]]
         self.repairs += 1
         self.idle_repairs += 1  # until it places something
-        free_ids = _repair(self.ix, self.current, self.movable, u, REPAIR_FREE)
+        free_ids = _repair(self.ix, self.current, self.movable, u, self.cands[u.id], REPAIR_FREE)
         window = set(self.days)
         sub = _sub_problem(
             self.problem, self.ix, self.current, window, free_ids, self.linked, stay=True
         )
         if sub is None:
             return False
-        hint = self._hint(sub)
-        got = self.solve_parts(
-            sub,
-            hint,
-            time_limit=min(REPAIR_STEPS * self.step_limit, (deadline - self.clock.now()) / 3),
-            seed=self.seed + self.step,
-            workers=workers,
-            clock=self.clock,
-            whole=True,
-            presolve=False,
-            move_weight=REPAIR_MOVE,
-        )[0]
-        if _accept(sub, self.current, free_ids, hint, got):
+        limit = min(REPAIR_STEPS * self.step_limit, (deadline - self.clock.now()) / 3)
+        job = self._job(window, free_ids, sub, limit, workers, move_weight=REPAIR_MOVE)
+        if _accept(sub, self.current, free_ids, job.hint, job.run()):
             self.fails = self.idle_repairs = 0
             return True
         return False
-
-    def _hint(self, sub: Problem) -> dict[str, Placement]:
-        return {m.id: self.current[m.id] for m in sub.meetings if m.id in self.current}
 
 
 def _accept(
@@ -287,14 +288,18 @@ def _accept(
 
 
 def _repair(
-    ix: Index, current: dict[str, Placement], movable: list[Meeting], u: Meeting, most: int
+    ix: Index,
+    current: dict[str, Placement],
+    movable: list[Meeting],
+    u: Meeting,
+    days: set[int],
+    most: int,
 ) -> list[str]:
     """An unplaced meeting freed with the placed meetings of the inspectors who could take it
-    (its named ones if it has any, else its pool), those on its own days first, all days open.
+    (its named ones if it has any, else its pool), those on its own `days` first, all open.
     On a tight plan the way in can be a chain of moves across the week (a court visit to
     another day, that day's meeting to a colleague) that no small neighbourhood holds."""
     who = set(u.inspectors) or set(ix.pool(u))
-    days = {d.midnight for w in u.windows if (d := ix.day_of(w.start)) is not None}
     theirs = [
         m.id
         for m in movable
